@@ -1,0 +1,80 @@
+"""Output helpers shared by the command modules: JSON or rich tables, never both."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+console_err = Console(stderr=True)
+
+
+def jsonable(obj: Any) -> Any:
+    """Turn numpy/pandas values into plain JSON values; NaN becomes null."""
+    if isinstance(obj, pd.DataFrame):
+        return [jsonable(r) for r in obj.to_dict(orient="records")]
+    if isinstance(obj, pd.Series):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, Mapping):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return [jsonable(v) for v in obj.tolist()]
+    if isinstance(obj, (np.integer,)):
+        return int(obj)
+    if isinstance(obj, (np.floating, float)):
+        f = float(obj)
+        return None if math.isnan(f) or math.isinf(f) else f
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    if obj is pd.NA or obj is pd.NaT:
+        return None
+    if hasattr(obj, "isoformat"):
+        return obj.isoformat()
+    return obj
+
+
+def print_json(obj: Any) -> None:
+    """Print ``obj`` as indented JSON on stdout (nothing else goes there)."""
+    print(json.dumps(jsonable(obj), indent=2, ensure_ascii=False))
+
+
+def fmt(value: Any, digits: int = 3) -> str:
+    """Format a number for a table cell; missing values show as an em dash."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if isinstance(value, (int, np.integer)):
+        return f"{int(value):,}"
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        if v != 0 and (abs(v) >= 1e5 or abs(v) < 10 ** -digits):
+            return f"{v:,.{digits}g}" if abs(v) < 1e5 else f"{v:,.0f}"
+        return f"{v:,.{digits}f}".rstrip("0").rstrip(".") if "." in f"{v:.{digits}f}" else f"{v}"
+    return str(value)
+
+
+def print_table(
+    rows: pd.DataFrame | Sequence[Mapping[str, Any]],
+    *,
+    title: str | None = None,
+    columns: Iterable[str] | None = None,
+    caption: str | None = None,
+) -> None:
+    """Print rows as a rich table."""
+    df = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
+    cols = list(columns) if columns is not None else list(df.columns)
+    table = Table(title=title, caption=caption)
+    for col in cols:
+        numeric = col in df and pd.api.types.is_numeric_dtype(df[col])
+        table.add_column(col, justify="right" if numeric else "left")
+    for rec in df[cols].itertuples(index=False):
+        table.add_row(*(fmt(v) for v in rec))
+    console.print(table)

@@ -1,0 +1,1 @@
+"""Naming conventions: ISO3 countries and groups, commodity slugs and stages."""

@@ -1,0 +1,1 @@
+"""One reader per source: read, validate, normalise, and load into the store."""
