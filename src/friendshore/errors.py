@@ -4,8 +4,8 @@
 
     FriendshoreError
     ├── IngestError          bad input file: names file, row and field
-    ├── UnknownNameError     unknown commodity, country, group, stage, scenario…; lists close matches
-    ├── ScenarioError        invalid scenario or catalog: names the YAML path (``shocks[0].exporter``)
+    ├── UnknownNameError     unknown commodity, country, group, scenario…; lists close matches
+    ├── ScenarioError        bad scenario or catalog: names the YAML path (shocks[0].exporter)
     ├── StoreError           the DuckDB store cannot be opened, built or written
     ├── SolverError          an optimisation problem is infeasible or failed, explained in words
     └── AuthError            the web server is misconfigured for its address

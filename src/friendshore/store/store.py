@@ -12,7 +12,7 @@ import os
 import threading
 import uuid
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -127,10 +127,8 @@ class Store:
         except duckdb.Error:
             return  # an unreadable old store has no runs to keep
         finally:
-            try:
+            with suppress(duckdb.Error):
                 self.con.execute("DETACH old")
-            except duckdb.Error:
-                pass
 
     def _init_schema(self) -> None:
         for sql in _schema_sql():
