@@ -17,7 +17,9 @@ from .invest import *  # noqa: F403
 from .invest import __all__ as _invest
 from .ripple import *  # noqa: F403
 from .ripple import __all__ as _ripple
+from .risk import *  # noqa: F403
+from .risk import __all__ as _risk
 from .stress import *  # noqa: F403
 from .stress import __all__ as _stress
 
-__all__ = ["get_store", *_atlas, *_stress, *_ripple, *_invest, *_alliance]
+__all__ = ["get_store", *_atlas, *_risk, *_stress, *_ripple, *_invest, *_alliance]
