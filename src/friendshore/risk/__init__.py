@@ -1,0 +1,1 @@
+"""Supply-risk metrics: concentration (HHI, governance-weighted HHI), exposure, EU CRM SR."""
