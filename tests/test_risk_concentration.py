@@ -64,7 +64,7 @@ TINY = pd.DataFrame(
         "stage": ["mine"] * 8,
         "year": [2024] * 8,
         "country": ["CHN", "AUS", "USA", "OTH", "WLD", "COD", "CHN", "WLD"],
-        "value": [50.0, 30.0, np.nan, 20.0, 100.0, 70.0, np.nan, 100.0],
+        "value": [50.0, 30.0, np.nan, 20.0, 95.0, 70.0, np.nan, 100.0],
     }
 )
 
@@ -75,7 +75,8 @@ def test_concentration_table_by_hand() -> None:
         "commodity"
     )
     x = out.loc["x"]
-    assert x["world_production"] == 100.0
+    assert x["world_production"] == 100.0  # rows + OTH; the rounded WLD row is kept aside
+    assert x["world_reported"] == 95.0
     assert x["hhi"] == pytest.approx(0.25 + 0.09)  # OTH and withheld USA excluded
     assert x["hhi_10000"] == pytest.approx(3400.0)
     assert x["hhi_wgi"] == pytest.approx(0.25 * 6 + 0.09 * 1)
@@ -84,7 +85,8 @@ def test_concentration_table_by_hand() -> None:
     assert x["china_share"] == pytest.approx(0.5)
     assert x["allied_share"] == pytest.approx(0.3)
     y = out.loc["y"]
-    assert y["hhi"] == pytest.approx(0.49)
+    assert y["world_production"] == 70.0
+    assert y["hhi"] == pytest.approx(1.0)
     assert math.isnan(y["china_share"])  # China listed but withheld: unknown, not 0
     assert y["allied_share"] == 0.0  # no listed ally
 

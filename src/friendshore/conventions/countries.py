@@ -70,8 +70,8 @@ def _lookup(clean: str) -> str | None:
             return code
     if len(clean) == 3 and clean.upper() in _iso3_codes():
         return clean.upper()
-    hit = _converter().convert(clean, to="ISO3", not_found=None)
-    if isinstance(hit, str) and len(hit) == 3:
+    hit = _converter().convert(clean, to="ISO3", not_found=None)  # None: echoes the input
+    if isinstance(hit, str) and hit in _iso3_codes():
         return hit
     return None
 

@@ -21,7 +21,9 @@ from ..errors import UnknownNameError
 __all__ = ["READERS", "load_shipped", "reader"]
 
 #: source key -> module under friendshore.ingest
-READERS: dict[str, str] = {}
+READERS: dict[str, str] = {
+    "wgi": "wgi",
+}
 
 
 def reader(kind: str) -> ModuleType:

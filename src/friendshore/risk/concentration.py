@@ -2,8 +2,9 @@
 
 Pure functions on arrays and long DataFrames, no store access. Formulas (see docs/risk.md):
 
-* share of country *i*: ``s_i = P_i / P_world`` where ``P_world`` is the source's world total
-  when it has one (USGS ``World total`` rows), else the sum of the country rows;
+* share of country *i*: ``s_i = P_i / P_world`` where ``P_world`` is the sum of the country
+  rows and the ``Other countries`` residual (the atlas convention, so ``supply`` and ``risk``
+  agree); the source's rounded ``World total`` is used only when no row has a value;
 * ``HHI = Σ s_i²`` over named countries (0–1); ``HHI_10000 = 10 000 · HHI`` (shares in %);
   aggregate rows (``Other countries``) and withheld values take no part, so HHI is a lower
   bound where a residual is unallocated;
@@ -115,11 +116,12 @@ def concentration_table(
     """Concentration metrics per ``keys`` group of a long production table, vectorised.
 
     ``frame`` has the ``keys``, ``country`` (ISO3, or ``WLD`` / ``OTH``) and ``value``. The
-    ``WLD`` row, when present, is the world total; ``OTH`` counts towards it but never in HHI.
+    total is the sum of the country and ``OTH`` rows (``WLD`` only as a fallback, and reported
+    as ``world_reported``); ``OTH`` counts towards it but never in HHI.
     ``wgi_scaled`` maps ISO3 to the 0–10 WGI; countries without one get ``wgi_missing``.
 
-    Returns one row per group: world_production, n_countries, coverage (named share), hhi,
-    hhi_10000, hhi_wgi, top_country, top_share, top3_share, china_share, allied_share.
+    Returns one row per group: world_production, world_reported, n_countries, coverage (named
+    share), hhi, hhi_10000, hhi_wgi, top_country, top_share, top3_share, china_share, allied_share.
     China's share is 0 only when China is not listed and no residual is unallocated
     (coverage ≈ 1); else NaN when unlisted. The allied share sums listed allies (a lower bound).
     """
@@ -133,7 +135,7 @@ def concentration_table(
         df[~is_world].groupby(keys, dropna=False)["value"].sum(min_count=1).rename("sum_rows")
     )
     out = pd.concat([world, sums], axis=1)
-    out["world_production"] = out["world"].where(out["world"].gt(0), out["sum_rows"])
+    out["world_production"] = out["sum_rows"].where(out["sum_rows"].gt(0), out["world"])
     out.loc[~out["world_production"].gt(0), "world_production"] = np.nan
 
     p = pos_named.join(out["world_production"], on=keys)
@@ -167,7 +169,8 @@ def concentration_table(
     top3 = ranked[ranked["rank"].lt(3)].groupby(keys, dropna=False)["share"].sum()
     agg = agg.join(top).join(top3.rename("top3_share"))
     china_in = named[named["country"].eq(china)].groupby(keys, dropna=False).size()
-    res = out[["world_production"]].join(agg, how="left")
+    res = out[["world_production", "world"]].rename(columns={"world": "world_reported"})
+    res = res.join(agg, how="left")
     listed = res.index.isin(china_in.index)
     complete = res["coverage"].ge(1 - 1e-9)
     res["china_share"] = np.where(
@@ -182,8 +185,8 @@ def concentration_table(
         res.loc[res.index.isin(miss.index), "hhi_wgi"] = np.nan
     res["hhi_10000"] = 10_000.0 * res["hhi"]
     cols = [
-        "world_production", "n_countries", "coverage", "hhi", "hhi_10000", "hhi_wgi",
-        "top_country", "top_share", "top3_share", "china_share", "allied_share",
+        "world_production", "world_reported", "n_countries", "coverage", "hhi", "hhi_10000",
+        "hhi_wgi", "top_country", "top_share", "top3_share", "china_share", "allied_share",
     ]
     res = res[cols].reset_index()
     res["n_countries"] = res["n_countries"].fillna(0).astype(int)
