@@ -22,6 +22,8 @@ __all__ = ["READERS", "load_shipped", "reader"]
 
 #: source key -> module under friendshore.ingest
 READERS: dict[str, str] = {
+    "unctad-shipbuilding": "ships",
+    "sipri-milex": "defense",
     "wgi": "wgi",
 }
 

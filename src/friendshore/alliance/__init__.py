@@ -1,0 +1,4 @@
+"""Alliance indicators: shipbuilding shares, LNG supply security and defense burden-sharing.
+
+Pure functions on DataFrames; :mod:`friendshore.api.alliance` feeds them from the store.
+"""
