@@ -1,0 +1,296 @@
+"""The FastAPI app: a JSON API mirroring the CLI's ``--json`` output, and the dashboard pages.
+
+Routes only translate HTTP into calls of :mod:`friendshore.api` and render what comes back
+with the CLI's own JSON encoder, so ``GET /api/risk`` and ``friendshore risk --json`` give
+the same body. Long computations (stress runs, plans) run as jobs (:mod:`.jobs`): ``POST``
+returns ``202 {"job": id}`` to poll at ``GET /api/jobs/{id}``, or, with ``"wait": true``,
+the finished result. Security (token, body cap, loopback Host check) is in :mod:`.security`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+import anyio
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict, Field
+
+from .. import __version__
+from .. import api as fs_api
+from ..cli._common import jsonable
+from ..errors import FriendshoreError, ScenarioError, UnknownNameError
+from ..store import Store, open_store
+from .jobs import JobManager, JobsBusy
+from .security import GuardMiddleware
+
+__all__ = ["Limits", "create_app", "serve"]
+
+STATIC = resources.files("friendshore") / "web" / "static"
+PAGES = {"/": "atlas.html", "/stress": "stress.html", "/planner": "planner.html",
+         "/runs": "runs.html", "/alliance": "alliance.html"}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one client may ask of the server."""
+
+    max_body_bytes: int = 256 * 1024  # scenarios and plan requests are a few kB
+    max_draws: int = 100_000  # Monte Carlo draws per stress run
+    max_running: int = 2  # jobs computing at once (the machine has few cores)
+    max_queued: int = 64  # jobs waiting beyond those running; more answers 429
+
+
+def plotly_js_path() -> Path:
+    """plotly.min.js as shipped inside the installed ``plotly`` Python package."""
+    import plotly
+
+    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+# -- request bodies -----------------------------------------------------------------------------
+class StressRequest(BaseModel):
+    """``POST /api/stress``: a shipped scenario's name, or a whole scenario as JSON."""
+
+    model_config = ConfigDict(extra="forbid")
+    scenario: str | dict[str, Any] = Field(description="shipped scenario name, or a scenario")
+    draws: int | None = Field(None, ge=1, description="Monte Carlo draws (server-capped)")
+    seed: int | None = Field(None, ge=0)
+    countries: list[Annotated[str, Field(min_length=3, max_length=3)]] | None = Field(
+        None, max_length=50, description="ISO3 countries of interest (default: the scenario's)"
+    )
+    save: bool = Field(False, description="save inputs, seed and outputs as a run")
+    wait: bool = Field(False, description="answer with the result instead of a job id")
+
+
+class PlanRequest(BaseModel):
+    """``POST /api/plan``: portfolio selection on the shipped (or a given) catalog."""
+
+    model_config = ConfigDict(extra="forbid")
+    budget: float | None = Field(None, gt=0, description="US dollars")
+    scenarios: list[str] | None = Field(None, max_length=20)
+    wait: bool = False
+
+
+# -- helpers --------------------------------------------------------------------------------------
+def layer_fn(name: str) -> Callable[..., Any]:
+    """``friendshore.api.<name>``, or a 501 when that layer is not part of this build yet."""
+    fn = getattr(fs_api, name, None)
+    if fn is None:
+        raise HTTPException(501, f"friendshore.api.{name} is not available in this build")
+    return fn
+
+
+def _field_error(path: str, message: str) -> JSONResponse:
+    """A 422 shaped like a validation error of the request body."""
+    detail = [{"path": path, "message": message, "type": "value_error"}]
+    return JSONResponse({"error": f"{path}: {message}", "detail": detail}, status_code=422)
+
+
+def _error(status: int, message: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({"error": message, **extra}, status_code=status)
+
+
+def create_app(
+    token: str | None = None,
+    store_path: str | Path | None = None,
+    limits: Limits | None = None,
+    *,
+    store: Store | None = None,
+    loopback_only_hosts: bool = False,
+) -> FastAPI:
+    """Build the app. ``token`` (if any) is required on every request as a bearer token.
+
+    ``store`` or ``store_path`` selects the store (default: the process-wide default store).
+    ``loopback_only_hosts`` makes it answer only requests addressed to a loopback name
+    (``friendshore serve`` sets it when it runs on loopback without a token).
+    """
+    limits = limits or Limits()
+    jobs = JobManager(max_running=limits.max_running, max_queued=limits.max_queued)
+    app = FastAPI(
+        title="friendshore",
+        version=__version__,
+        description="Allied economic security: supply atlas, risk, stress tests and planning. "
+        "Response bodies match the CLI's --json output.",
+    )
+    app.state.limits, app.state.jobs = limits, jobs
+    app.add_middleware(
+        GuardMiddleware, token=token, max_body_bytes=limits.max_body_bytes,
+        loopback_only_hosts=loopback_only_hosts,
+    )
+    app.router.add_event_handler("shutdown", jobs.shutdown)
+
+    def the_store() -> Store:
+        return store if store is not None else open_store(store_path)
+
+    def call(name: str, *args: Any, **kwargs: Any) -> Any:
+        """Call an API function on this app's store and make its result JSON-ready."""
+        return jsonable(layer_fn(name)(*args, store=the_store(), **kwargs))
+
+    async def submit(kind: str, fn: Callable[[Callable[[float], None]], Any], wait: bool) -> Any:
+        try:
+            job = jobs.submit(kind, fn)
+        except JobsBusy as exc:
+            return _error(429, str(exc))
+        if not wait:
+            return JSONResponse(
+                {"job": job.id, "status": job.status, "poll": f"/api/jobs/{job.id}"},
+                status_code=202,
+            )
+        # The job runs on the pool, not in this request: a client that hangs up loses
+        # nothing the job saves.
+        await anyio.to_thread.run_sync(job.future.result)
+        if job.exception is not None:
+            raise job.exception  # mapped to its status by the handlers below
+        return job.result
+
+    # -- errors ---------------------------------------------------------------------------------
+    @app.exception_handler(UnknownNameError)
+    async def _unknown(_: Request, exc: UnknownNameError) -> JSONResponse:
+        return _error(404, str(exc), kind=exc.kind, name=exc.name, matches=exc.matches)
+
+    @app.exception_handler(ScenarioError)
+    async def _scenario(_: Request, exc: ScenarioError) -> JSONResponse:
+        return _error(422, str(exc), path=exc.path)
+
+    @app.exception_handler(FriendshoreError)
+    async def _friendshore(_: Request, exc: FriendshoreError) -> JSONResponse:
+        return _error(400, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [
+            {"path": ".".join(str(p) for p in e["loc"]), "message": e["msg"], "type": e["type"]}
+            for e in exc.errors()
+        ]
+        first = details[0] if details else {"path": "", "message": "invalid request"}
+        return _error(422, f"{first['path']}: {first['message']}", detail=details)
+
+    # -- API: atlas and risk --------------------------------------------------------------------
+    @app.get("/api/health", tags=["meta"])
+    def health() -> dict[str, str]:
+        """Liveness probe."""
+        return {"status": "ok"}
+
+    @app.get("/api/commodities", tags=["atlas"])
+    def commodities() -> Any:
+        """Commodity slugs with their stages, units and content basis."""
+        return call("commodities")
+
+    @app.get("/api/supply/{commodity}", tags=["atlas"])
+    def supply(commodity: str, stage: str | None = None, year: int | None = None) -> Any:
+        """Producers of a commodity at a stage and year, largest first (``friendshore supply``)."""
+        return call("supply", commodity, stage=stage, year=year)
+
+    @app.get("/api/risk", tags=["risk"])
+    def risk(
+        commodity: Annotated[list[str] | None, Query()] = None, year: int | None = None
+    ) -> Any:
+        """Risk metrics per commodity and stage (``friendshore risk``); repeat ``commodity``."""
+        return call("risk", commodity or None, year=year)
+
+    # -- API: stress and plan (jobs) -------------------------------------------------------------
+    @app.get("/api/scenarios", tags=["stress"])
+    def scenarios() -> Any:
+        """The shipped scenarios (``friendshore scenarios``)."""
+        return call("scenarios")
+
+    @app.post("/api/stress", tags=["stress"], status_code=202)
+    async def stress(req: StressRequest) -> Any:
+        """Run a stress test as a job: ``202 {"job"}`` to poll, or with ``wait`` the result.
+
+        The result body is ``friendshore stress --json``'s. Draws are capped by the server.
+        """
+        if req.draws is not None and req.draws > limits.max_draws:
+            return _field_error("body.draws", f"at most {limits.max_draws} draws per run")
+        scenario = await anyio.to_thread.run_sync(layer_fn("load_scenario"), req.scenario)
+        draws = req.draws or scenario.draws
+        if draws > limits.max_draws:
+            return _field_error(
+                "body.scenario.draws", f"at most {limits.max_draws} draws per run"
+            )
+        run = layer_fn("stress")
+
+        def job(progress: Callable[[float], None]) -> Any:
+            return jsonable(run(scenario, draws=draws, seed=req.seed, countries=req.countries,
+                                save=req.save, progress=progress, store=the_store()))
+
+        return await submit("stress", job, req.wait)
+
+    @app.post("/api/plan", tags=["invest"], status_code=202)
+    async def plan(req: PlanRequest) -> Any:
+        """Choose a portfolio as a job (``friendshore plan --json``'s body when done)."""
+        run = layer_fn("plan")
+
+        def job(progress: Callable[[float], None]) -> Any:
+            return jsonable(run(budget=req.budget, scenarios=req.scenarios, store=the_store()))
+
+        return await submit("plan", job, req.wait)
+
+    # -- API: jobs and runs ---------------------------------------------------------------------
+    @app.get("/api/jobs", tags=["jobs"])
+    def list_jobs() -> list[dict[str, Any]]:
+        """Jobs this server remembers, newest first, without their results."""
+        return [j.public(with_result=False) for j in jobs.list()]
+
+    @app.get("/api/jobs/{job_id}", tags=["jobs"])
+    def get_job(job_id: str) -> dict[str, Any]:
+        """A job's status and progress (0-1), and its result once done."""
+        return jobs.get(job_id).public()
+
+    @app.get("/api/runs", tags=["runs"])
+    def list_runs(kind: str | None = None) -> Any:
+        """Saved runs, newest first (``friendshore runs list``)."""
+        return jsonable(the_store().list_runs(kind))
+
+    @app.get("/api/runs/{run_id}", tags=["runs"])
+    def get_run(run_id: str) -> Any:
+        """One saved run with its inputs and outputs (``friendshore runs show``)."""
+        return jsonable(the_store().get_run(run_id))
+
+    @app.get("/api/assumptions", tags=["meta"])
+    def assumptions() -> Any:
+        """Every named assumption with its default, unit and source."""
+        from ..assumptions import Assumptions
+
+        return jsonable(Assumptions().table())
+
+    # -- pages ----------------------------------------------------------------------------------
+    @app.get("/vendor/plotly.min.js", include_in_schema=False)
+    def plotly_js() -> FileResponse:
+        return FileResponse(
+            plotly_js_path(), media_type="text/javascript",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
+
+    for route, page in PAGES.items():
+        app.add_api_route(route, _page(page), include_in_schema=False, methods=["GET"])
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    return app
+
+
+def _page(name: str) -> Callable[[], Response]:
+    def page() -> Response:
+        return FileResponse(str(STATIC / name), media_type="text/html")
+
+    page.__name__ = f"page_{name.removesuffix('.html')}"
+    return page
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, token: str | None = None) -> None:
+    """Run the dashboard with uvicorn; off-loopback it refuses to start without a token."""
+    import uvicorn
+
+    from .security import check_bind, is_loopback, resolve_token
+
+    token = resolve_token(token)
+    check_bind(host, token)
+    open_store()  # build the default store now, not on the first request
+    app = create_app(token=token, loopback_only_hosts=is_loopback(host) and token is None)
+    uvicorn.run(app, host=host, port=port, log_level="info")

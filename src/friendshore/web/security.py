@@ -1,0 +1,157 @@
+"""Who may talk to the web server, and how much they may send.
+
+- Bound to a loopback address (127.0.0.0/8, ``localhost``, ``::1``) the server needs no token;
+  it then only answers requests whose ``Host`` is a loopback name, which defeats DNS
+  rebinding from web pages the user visits.
+- Bound to any other address it refuses to start without a token (:func:`check_bind`), and
+  :class:`GuardMiddleware` answers 401 to every request lacking ``Authorization: Bearer <token>``.
+- Every request body is capped at ``max_body_bytes`` (413 beyond it), whether or not the client
+  declared a ``Content-Length``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import json
+import os
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from ..errors import AuthError
+
+__all__ = ["GuardMiddleware", "check_bind", "is_loopback", "resolve_token"]
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+
+
+def is_loopback(host: str) -> bool:
+    """True when ``host`` (a bind address or a Host header without port) is loopback-only."""
+    host = host.strip().strip("[]").lower()
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def resolve_token(token: str | None) -> str | None:
+    """The token given on the command line, else ``$FRIENDSHORE_TOKEN``, else None."""
+    token = token or os.environ.get("FRIENDSHORE_TOKEN") or None
+    return token.strip() if token else None
+
+
+def check_bind(host: str, token: str | None) -> None:
+    """Refuse to serve off-loopback without a token (raises :class:`AuthError`)."""
+    if not is_loopback(host) and not token:
+        raise AuthError(
+            f"refusing to listen on {host!r} without a token: anyone who can reach it could "
+            "run jobs. Pass --token or set FRIENDSHORE_TOKEN, or bind to 127.0.0.1."
+        )
+    if token is not None and len(token) < 16:
+        raise AuthError("the token is too short: use at least 16 characters")
+
+
+def _host_of(scope: Scope) -> str:
+    for key, value in scope.get("headers", []):
+        if key == b"host":
+            host = value.decode("latin-1")
+            if host.startswith("["):
+                return host[1 : host.find("]")] if "]" in host else host
+            return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    return ""
+
+
+class GuardMiddleware:
+    """ASGI middleware: bearer-token check, loopback Host check and request-size cap."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        token: str | None,
+        max_body_bytes: int,
+        loopback_only_hosts: bool = False,
+    ) -> None:
+        self.app, self.max_body_bytes = app, max_body_bytes
+        self.expected = f"Bearer {token}".encode() if token else None
+        self.loopback_only_hosts = loopback_only_hosts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers", []))
+        if self.loopback_only_hosts and not is_loopback(_host_of(scope)):
+            await _reply(send, 403, "this server only answers requests addressed to localhost")
+            return
+        if self.expected is not None and not hmac.compare_digest(
+            headers.get(b"authorization", b""), self.expected
+        ):
+            await _reply(
+                send, 401, "missing or wrong token: send 'Authorization: Bearer <token>'",
+                extra=[(b"www-authenticate", b"Bearer")],
+            )
+            return
+        declared = headers.get(b"content-length")
+        if declared is not None:
+            try:
+                too_big = int(declared) > self.max_body_bytes
+            except ValueError:
+                await _reply(send, 400, "bad Content-Length")
+                return
+            if too_big:
+                await _reply(send, 413, f"request body over {self.max_body_bytes} bytes")
+                return
+        body = await self._read_capped(receive)
+        if body is None:
+            await _reply(send, 413, f"request body over {self.max_body_bytes} bytes")
+            return
+        await self.app(scope, _replay(body, receive), send)
+
+    async def _read_capped(self, receive: Receive) -> bytes | None:
+        """The whole body, or None as soon as it exceeds the cap."""
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return b"".join(chunks)  # disconnect: the app sees an empty body
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that hands the buffered body over once, then defers to the real one."""
+    sent = False
+
+    async def inner() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return inner
+
+
+async def _reply(
+    send: Send, status: int, message: str, extra: list[tuple[bytes, bytes]] | None = None
+) -> None:
+    payload = json.dumps({"error": message}).encode()
+    headers = [(b"content-type", b"application/json"),
+               (b"content-length", str(len(payload)).encode()), *(extra or [])]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})

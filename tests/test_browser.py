@@ -1,0 +1,152 @@
+"""End-to-end tests of the dashboard in headless Debian Chromium, driven by playwright.
+
+A real uvicorn server runs on a free loopback port in a thread. Every request the browser
+makes is intercepted: anything not addressed to that server fails the test, so the pages
+provably need nothing from the internet. Screenshots go to the test's tmp dir and must not
+be blank. Without /usr/bin/chromium (or $FRIENDSHORE_CHROMIUM) these tests skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import friendshore.api as fs_api
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("FRIENDSHORE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-dev-shm-usage"]
+TIMEOUT_MS = 60_000
+
+
+def needs(*names: str) -> pytest.MarkDecorator:
+    """Skip until the layer providing ``friendshore.api.<name>`` has landed."""
+    missing = [n for n in names if not hasattr(fs_api, n)]
+    return pytest.mark.skipif(bool(missing), reason=f"friendshore.api lacks {missing}")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(built_store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a live server on a private copy of the built store."""
+    import uvicorn
+
+    from friendshore.web.app import create_app
+
+    db = tmp_path_factory.mktemp("web") / "friendshore.duckdb"
+    shutil.copy(built_store_path, db)
+    port = _free_port()
+    app = create_app(store_path=db, loopback_only_hosts=True)
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started:
+        if time.monotonic() > deadline:
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Headless Chromium, or a skip saying why there is none."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no chromium at {CHROMIUM} (Debian: apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser, server: str) -> Iterator[object]:
+    """A fresh page whose requests may only go to the test server; errors fail the test."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    foreign: list[str] = []
+    errors: list[str] = []
+
+    def guard(route) -> None:
+        if route.request.url.startswith(server + "/"):
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT_MS)
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.base = server
+    yield pg
+    context.close()
+    assert not foreign, f"requests left the machine: {foreign}"
+    assert not errors, f"page errors: {errors}"
+
+
+def assert_not_blank(path: Path) -> None:
+    """A screenshot with real content has many distinct pixel values, not one flat colour."""
+    from PIL import Image, ImageStat
+
+    img = Image.open(path).convert("L")
+    stat = ImageStat.Stat(img)
+    assert stat.stddev[0] > 10, f"{path} looks blank (stddev {stat.stddev[0]:.1f})"
+    assert len(img.getcolors(maxcolors=1 << 16) or range(1 << 16)) > 20
+
+
+def shoot(page, tmp_path: Path, name: str) -> Path:
+    out = Path(os.environ.get("FRIENDSHORE_SHOTS", tmp_path)) / f"{name}.png"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(out), full_page=True)
+    assert_not_blank(out)
+    return out
+
+
+def plotted(page, selector: str) -> None:
+    """Wait until Plotly has drawn at least one trace into ``selector``."""
+    page.wait_for_function(
+        "sel => { const el = document.querySelector(sel);"
+        " return el && el.data && el.data.length > 0 && el.querySelector('.main-svg'); }",
+        arg=selector,
+    )
+
+
+@needs("commodities", "supply")
+def test_atlas_shows_rare_earth_producers(page, tmp_path: Path) -> None:
+    page.goto(page.base + "/")
+    page.wait_for_selector("#commodity option")
+    page.select_option("#commodity", "rare_earths")
+    page.select_option("#stage", "mine")
+    page.wait_for_function("document.querySelector('#producers-title').textContent.includes('Rare')")
+    plotted(page, "#producers")
+    countries = page.evaluate("document.querySelector('#producers').data[0].y")
+    assert "CHN" in countries
+    shoot(page, tmp_path, "atlas")
+
+
+def test_dashboard_opens_with_navigation(page, tmp_path: Path) -> None:
+    page.goto(page.base + "/runs")
+    page.wait_for_selector("header.top nav a")
+    labels = page.locator("header.top nav a").all_inner_texts()
+    assert labels == ["Supply atlas", "Stress test", "Investment planner", "Runs", "Alliance"]
+    assert page.evaluate("typeof Plotly") == "object"
+    shoot(page, tmp_path, "runs")
