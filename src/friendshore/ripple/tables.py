@@ -1,0 +1,259 @@
+"""IO table container: flows as read, derived matrices computed lazily (pymrio-style).
+
+An :class:`IOTable` holds one economy's *domestic* inter-industry flows ``Z`` (industry ×
+industry), output ``x``, domestic final demand ``f``, value added ``va``, imported inputs ``m``
+and compensation of employees, labelled by the source's own industry codes. ``A``, ``B``, the
+LU factors of ``I − A`` and ``I − B`` and the multipliers are derived on first use and cached.
+
+Builders (cached per process):
+
+* :func:`bea_table` (USA, 2017/2022/2023, 71 industries): industry-by-industry coefficients
+  under the **industry-technology assumption** (BEA, *Concepts and Methods of the U.S.
+  Input-Output Accounts*, 2009, ch. 12): with the Make table ``V`` (industry × commodity), the
+  commodity output ``q`` and the market-share matrix ``D = V q̂⁻¹``, the domestic industry flows
+  are ``Z = D U_d`` where ``U_d = U − M`` is the Use table less BEA's import matrix. Each
+  commodity's import row is scaled so it sums to the Use table's import column (F050), which
+  closes the row identity ``x = Z 1 + f`` exactly. 2022 has no import matrix in the mirror: the
+  2023 cell shares of imports in use are applied to the 2022 Use table (an estimate).
+* :func:`mic_table` (JPN 2015, 13/37/185 sectors): the competitive-import table is made
+  domestic with import coefficients ``M̂ = imports / domestic demand`` per row, ``Z = (I − M̂) X``
+  (MIC's standard ripple model ``(I − (I − M̂)A)⁻¹``). Value added excludes 家計外消費支出
+  (ohcr), so that it sums to GDP; ohcr is treated as a leakage like imports.
+* :func:`wiod_table` (2011, 41 regions × 35 industries): the world table, where value added is
+  ``x − 1'Z`` (the mirror ships no VA rows) and imports are zero (the world is closed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+
+import numpy as np
+import pandas as pd
+
+from ..errors import UnknownNameError
+from ..ingest import io_tables as io
+from . import iomath
+
+__all__ = ["IOTable", "bea_table", "get_table", "mic_table", "wiod_table", "TABLES"]
+
+#: (country, default year/level) of each shipped national table; WIOD is "WIOD".
+TABLES = {"USA": ("bea", (2017, 2022, 2023), 2023), "JPN": ("mic", (13, 37, 185), 185),
+          "WIOD": ("wiod", (2011,), 2011)}
+
+
+@dataclass(eq=False)
+class IOTable:
+    """One economy's domestic IO system in the source's own codes and money unit."""
+
+    country: str
+    source: str
+    year: int
+    level: int
+    labels: list[str]
+    names: list[str]
+    Z: np.ndarray
+    x: np.ndarray
+    f: np.ndarray
+    va: np.ndarray
+    m: np.ndarray
+    comp: np.ndarray
+    #: purchases of each supplying commodity/sector by each industry, domestic and imported
+    inputs_total: pd.DataFrame
+    #: weights of the construction vector (the sectors that build fixed capital)
+    construction: pd.Series
+    currency: str
+    #: source unit in currency units: 1e6 (million USD) or 1e9 (billion JPY)
+    scale: float
+    jobs: np.ndarray | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def n(self) -> int:
+        """Number of industries."""
+        return len(self.labels)
+
+    def index(self, code: str) -> int:
+        """Position of industry ``code``; unknown codes raise with close matches."""
+        try:
+            return self._pos[code]
+        except KeyError:
+            cands = self.labels + [f"{c} {n}" for c, n in zip(self.labels, self.names,
+                                                                strict=True)]
+            raise UnknownNameError(f"{self.country} {self.source} industry", code, cands,
+                                   where=f"{self.source} {self.year}/{self.level}") from None
+
+    @cached_property
+    def _pos(self) -> dict[str, int]:
+        return {c: i for i, c in enumerate(self.labels)}
+
+    # -- derived (lazy) -------------------------------------------------------------------
+    @cached_property
+    def A(self) -> np.ndarray:
+        """Domestic technical coefficients ``A = Z x̂⁻¹``."""
+        return iomath.calc_A(self.Z, self.x)
+
+    @cached_property
+    def B(self) -> np.ndarray:
+        """Allocation coefficients ``B = x̂⁻¹ Z`` (Ghosh)."""
+        return iomath.calc_B(self.Z, self.x)
+
+    @cached_property
+    def lu_L(self) -> iomath.LU:
+        """LU factors of ``I − A`` (Leontief), computed once."""
+        return iomath.factor(self.A)
+
+    @cached_property
+    def lu_G(self) -> iomath.LU:
+        """LU factors of ``I − B`` (Ghosh), computed once."""
+        return iomath.factor(self.B)
+
+    @cached_property
+    def coefficients(self) -> dict[str, np.ndarray]:
+        """Direct coefficients per unit of output: value added, imports, compensation, jobs."""
+        rows = {"output": np.ones(self.n),
+                "value_added": iomath.calc_coefficients(self.va, self.x),
+                "imports": iomath.calc_coefficients(self.m, self.x),
+                "compensation": iomath.calc_coefficients(self.comp, self.x)}
+        if self.jobs is not None:
+            rows["jobs"] = iomath.calc_coefficients(self.jobs, self.x)
+        return rows
+
+    @cached_property
+    def multipliers(self) -> pd.DataFrame:
+        """Type I multipliers per unit of final demand (jobs per currency unit where known)."""
+        mult = iomath.calc_multipliers(self.lu_L, self.coefficients)
+        df = pd.DataFrame(mult, index=pd.Index(self.labels, name="industry"))
+        df.insert(0, "name", self.names)
+        return df
+
+    def series(self, values: np.ndarray, name: str) -> pd.Series:
+        """A vector labelled by this table's industry codes."""
+        return pd.Series(values, index=pd.Index(self.labels, name="industry"), name=name)
+
+
+def _safe_div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    out = np.zeros_like(np.asarray(a, dtype=float))
+    np.divide(a, b, out=out, where=np.asarray(b) != 0)
+    return out
+
+
+@cache
+def bea_table(year: int = 2023) -> IOTable:
+    """US BEA summary table for ``year`` (2017, 2022 or 2023), industry by industry, domestic."""
+    raw = io.read_bea(year)
+    use, make = raw["use"], raw["make"]
+    industries = [c for c in make.index if c != "Total Commodity Output"]
+    commodities = [c for c in make.columns if c != "Total Industry Output"]
+    U = use.loc[commodities, industries].fillna(0.0)
+    fd_cols = [c for c in use.columns if c.startswith("F") and c != "F050"]
+    E = use.loc[commodities, fd_cols].fillna(0.0)
+    imports_total = -use.loc[commodities, "F050"].fillna(0.0)
+    notes = []
+    if "imports" in raw:
+        M = raw["imports"].reindex(index=commodities).fillna(0.0)
+    else:  # no import matrix for this year: borrow the 2023 cell shares of imports in use
+        ref = io.read_bea(2023)
+        cols = industries + fd_cols
+        share = _safe_div(ref["imports"].reindex(index=commodities).fillna(0.0)[cols],
+                          ref["use"].loc[commodities, cols].fillna(0.0))
+        M = pd.DataFrame(share, index=commodities, columns=industries + fd_cols) * use.loc[
+            commodities, industries + fd_cols].fillna(0.0)
+        notes.append(f"{year}: import matrix estimated from 2023 import shares of each Use cell")
+    M = M[industries + fd_cols]
+    # rows the import matrix leaves empty (some margins) get the import-proportionality split
+    gap = (M.sum(axis=1) == 0) & (imports_total != 0)
+    M.loc[gap] = use.loc[commodities, industries + fd_cols].fillna(0.0).loc[gap]
+    # scale each commodity's imports to the Use table's import column (F050) so rows balance
+    k = pd.Series(_safe_div(imports_total.to_numpy(), M.sum(axis=1).to_numpy()), index=commodities)
+    M_int, M_fd = M[industries].mul(k, axis=0), M[fd_cols].mul(k, axis=0)
+    U_d = U - M_int
+    f_d = E.sum(axis=1) - M_fd.sum(axis=1)
+    V = make.loc[industries, commodities].fillna(0.0).to_numpy()
+    q = make.loc["Total Commodity Output", commodities].to_numpy()
+    D = V * _safe_div(np.ones_like(q), q)[None, :]  # market shares, columns sum to 1
+    x = make.loc[industries, "Total Industry Output"].to_numpy()
+    va_rows = use.loc[["V001", "V002", "V003"], industries].fillna(0.0)
+    names = io.bea_labels()["industry"].reindex(industries).fillna("").tolist()
+    construction = pd.Series({"23": 1.0})
+    return IOTable(
+        country="USA", source="bea", year=year, level=len(industries), labels=industries,
+        names=names, Z=D @ U_d.to_numpy(), x=x, f=D @ f_d.to_numpy(),
+        va=va_rows.sum().to_numpy(), m=M_int.sum().to_numpy(), comp=va_rows.loc["V001"].to_numpy(),
+        inputs_total=U, construction=construction, currency="USD", scale=1e6, notes=notes,
+    )
+
+
+@cache
+def mic_table(level: int = 185) -> IOTable:
+    """Japan MIC 2015 table at 13, 37 or 185 sectors, made domestic with import coefficients."""
+    raw = io.read_mic(level)
+    t, lab = raw["table"], raw["labels"]
+    sectors = [c for c in t.columns if c[:1].isdigit()]
+    fd = [c for c in t.columns if c not in sectors and c != "Total"]
+    imp = [c for c in ("impo", "impd", "imta", "imtx") if c in fd]
+    exp = [c for c in ("expo", "expd") if c in fd]
+    dom = [c for c in fd if c not in imp + exp]
+    va_rows = [r for r in t.index if r not in sectors and r not in ("Total", "ohcr")]
+    X = t.loc[sectors, sectors].to_numpy()
+    imports = -t.loc[sectors, imp].sum(axis=1).to_numpy()
+    domestic_demand = X.sum(axis=1) + t.loc[sectors, dom].sum(axis=1).to_numpy()
+    mhat = _safe_div(imports, domestic_demand)
+    keep = 1.0 - mhat
+    Z = keep[:, None] * X
+    f = keep * t.loc[sectors, dom].sum(axis=1).to_numpy() + t.loc[sectors, exp].sum(
+        axis=1).to_numpy()
+    comp_rows = [r for r in ("epin", "wage", "ssce", "othp") if r in t.index]
+    names_col = "name_en" if "name_en" in lab.columns else "name_ja"
+    names = lab.set_index("code")[names_col].reindex(sectors).fillna("").tolist()
+    gfcf = t.loc[sectors, [c for c in ("invg", "invp") if c in t.columns]].sum(axis=1)
+    build = [s for s in sectors if s.startswith("41")] or [sectors[-1]]
+    construction = gfcf[build] / gfcf[build].sum()
+    return IOTable(
+        country="JPN", source="mic", year=2015, level=level, labels=sectors, names=names,
+        Z=Z, x=t.loc[sectors, "Total"].to_numpy(), f=f,
+        va=t.loc[va_rows, sectors].sum().to_numpy(),
+        m=(mhat[:, None] * X).sum(axis=0), comp=t.loc[comp_rows, sectors].sum().to_numpy(),
+        inputs_total=pd.DataFrame(X, index=sectors, columns=sectors),
+        construction=construction, currency="JPY", scale=1e9,
+    )
+
+
+@cache
+def wiod_table() -> IOTable:
+    """WIOD 2011 world table (41 regions × 35 industries), million USD."""
+    raw = io.read_wiod()
+    Z, F, x = raw["Z"], raw["F"], raw["x"]["output_musd"]
+    labels = list(Z.index)
+    names = dict(zip(raw["industries"]["industry_code"], raw["industries"]["industry_name"],
+                     strict=True))
+    zv = Z.to_numpy()
+    xv = x.to_numpy()
+    construction = pd.Series(1.0, index=[c for c in labels if c.endswith("_c18")])
+    return IOTable(
+        country="WLD", source="wiod", year=2011, level=len(labels), labels=labels,
+        names=[names.get(c.split("_")[1], "") for c in labels], Z=zv, x=xv,
+        f=F.sum(axis=1).to_numpy(), va=xv - zv.sum(axis=0), m=np.zeros(len(labels)),
+        comp=np.full(len(labels), np.nan), inputs_total=Z, construction=construction,
+        currency="USD", scale=1e6,
+        notes=["value added = x − 1'Z (taxes and margins included); no import leakage"],
+    )
+
+
+def get_table(country: str, year: int | None = None, level: int | None = None) -> IOTable:
+    """The shipped table for ``country`` ('USA', 'JPN' or 'WIOD'), default year/level."""
+    key = country.upper()
+    if key not in TABLES:
+        raise UnknownNameError("IO table country", country, TABLES)
+    _, options, default = TABLES[key]
+    choice = level if key == "JPN" else year
+    if key == "JPN" and level is None:
+        choice = year if year in options else default
+    choice = default if choice is None else choice
+    if choice not in options:
+        raise UnknownNameError(f"{key} table year/level", str(choice), [str(o) for o in options])
+    if key == "USA":
+        return bea_table(choice)
+    if key == "JPN":
+        return mic_table(choice)
+    return wiod_table()
