@@ -25,6 +25,8 @@ READERS: dict[str, str] = {
     "unctad-shipbuilding": "ships",
     "sipri-milex": "defense",
     "wgi": "wgi",
+    "baci": "trade",
+    "comtrade": "comtrade",
 }
 
 
