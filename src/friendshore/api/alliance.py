@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from ..alliance import defense as _defense
+from ..alliance import lng as _lng
 from ..alliance import ships as _ships
 from ..assumptions import Assumptions
 from ..conventions.countries import group_members, validate_iso3
@@ -16,7 +17,7 @@ from ..store import Store
 from ..store import queries_alliance as q
 from ._base import get_store
 
-__all__ = ["defense", "defense_targets", "ships"]
+__all__ = ["defense", "defense_targets", "lng_security", "ships"]
 
 
 def ships(year: int | None = None, *, store: Store | None = None) -> dict[str, Any]:
@@ -90,3 +91,45 @@ def defense(
     }
     growth = float(Assumptions(assumptions)["defense_real_gdp_growth"])
     return _defense.assess(milex, codes, applicable, growth)
+
+
+def lng_security(
+    importers: Iterable[str] | None = None,
+    *,
+    assumptions: dict[str, Any] | None = None,
+    store: Store | None = None,
+) -> dict[str, Any]:
+    """LNG supply security from the EI 2023 matrix and the GEM tracker (Sep 2025).
+
+    Returns ``suppliers`` (importer, exporter, bcm, share of the importer's LNG imports),
+    ``dependence`` (per importer: imports, top supplier, HHI, shares from Hormuz, Russia, US),
+    ``exporters`` (LNG exports per country in the matrix year, share of world),
+    ``capacity`` (liquefaction Mtpa and bcm/yr by status, per country and world; bcm via
+    assumption ``lng_bcm_per_mt``), ``year`` and ``data_age``.
+    """
+    s = get_store(store)
+    codes = None if importers is None else [validate_iso3(c, where="lng") for c in importers]
+    matrix = q.lng_trade_matrix(s)
+    year = int(matrix["year"].max())
+    if codes is not None:
+        missing = [c for c in codes if c not in set(matrix["importer"])]
+        if missing:
+            raise UnknownNameError("LNG importer", missing[0], sorted(set(matrix["importer"])),
+                                   where="lng")
+    shares = _lng.supplier_shares(matrix, codes)
+    totals = q.lng_exports_imports(s)
+    exp = totals[(totals["flow"] == "export") & (totals["year"] == year)]
+    world = float(exp.loc[exp["name"] == "Total LNG exports", "bcm"].sum())
+    per = exp[~exp["is_aggregate"]].groupby("country", as_index=False)["bcm"].sum()
+    per = per.assign(share=per["bcm"] / world).sort_values("bcm", ascending=False)
+    ratio = float(Assumptions(assumptions)["lng_bcm_per_mt"])
+    return {
+        "year": year,
+        "suppliers": shares,
+        "dependence": _lng.dependence(shares),
+        "exporters": per.reset_index(drop=True),
+        "world_exports_bcm": world,
+        "capacity": _lng.capacity_by_status(q.lng_terminals(s, "export"), ratio),
+        "data_age": (f"Energy Institute Statistical Review 2024: LNG trade {year} (bcm); "
+                     "GEM LNG terminal tracker, September 2025 (nameplate capacity)."),
+    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import pandas as pd
 import typer
 
 from ._common import console, console_err, print_json, print_table
@@ -78,7 +79,39 @@ def defense(
                         "share*((1+g)/(1+gdp_g))^years = target (0 if at/above target)")
 
 
+def lng(
+    importers: Annotated[list[str] | None, typer.Option(
+        "--importers", help="ISO3 importers (comma-separated or repeated); default: all.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """LNG supply security: supplier shares, import dependence, liquefaction capacity."""
+    from ..api import alliance as api
+
+    res = api.lng_security(_split(importers))
+    if as_json:
+        print_json({k: res[k] for k in ("year", "world_exports_bcm", "data_age", "dependence",
+                                        "suppliers", "exporters", "capacity")})
+        return
+    dep = res["dependence"]
+    print_table(dep.assign(**{c: dep[c] * 100 for c in dep.columns
+                              if c.startswith("share_") or c == "top_share"}),
+                title=f"LNG import dependence {res['year']} (shares in % of LNG imports)")
+    for importer in dep["importer"].head(3 if importers is None else len(dep)):
+        part = res["suppliers"][res["suppliers"]["importer"] == importer]
+        print_table(part.assign(share=part["share"] * 100).head(10), title=f"{importer} suppliers",
+                    columns=["exporter", "bcm", "share"])
+    exp = res["exporters"].head(12)
+    print_table(exp.assign(share=exp["share"] * 100),
+                title=f"LNG exporters {res['year']} (world {res['world_exports_bcm']:.1f} bcm)")
+    cap = res["capacity"]
+    print_table(pd.concat([cap.head(12), cap.tail(1)]), title="Liquefaction capacity by status",
+                columns=["country", "operating_mtpa", "construction_mtpa", "proposed_mtpa",
+                         "operating_bcm"])
+    console.print(f"[dim]{res['data_age']}[/]", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     """Add this layer's commands to ``app``."""
     app.command("ships")(ships)
+    app.command("lng")(lng)
     app.command("defense")(defense)

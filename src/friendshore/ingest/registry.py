@@ -24,6 +24,7 @@ __all__ = ["READERS", "load_shipped", "reader"]
 READERS: dict[str, str] = {
     "unctad-shipbuilding": "ships",
     "sipri-milex": "defense",
+    "lng": "lng",
     "wgi": "wgi",
     "baci": "trade",
     "comtrade": "comtrade",
