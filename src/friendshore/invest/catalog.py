@@ -1,0 +1,302 @@
+"""The project catalog: candidate projects as validated YAML, each with its public source.
+
+A catalog file has ``catalog:`` (name, as-of date) and ``projects:`` (a list). Every entry is
+checked by pydantic, then by the ``check_*`` functions below (countries, commodity slugs and
+stages, dependencies, exclusivity, estimate markers). Any problem raises an error that names
+the entry and field, e.g. ``projects[3].capex_usd``. A figure that is not public is listed in
+the entry's ``estimated:`` (``estimated: [opex_usd_per_year, price.usd_per_unit]``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ..conventions.commodities import validate_commodity, validate_stage
+from ..conventions.countries import validate_iso3
+from ..errors import ScenarioError, UnknownNameError
+from .agreements import Source, pydantic_path
+
+__all__ = [
+    "PROJECT_TYPES",
+    "REFERENCE_CLASSES",
+    "Catalog",
+    "Project",
+    "load_catalog",
+    "shipped_catalog_path",
+]
+
+PROJECT_TYPES = (
+    "mine", "refinery", "separation", "magnet_plant", "recycling",
+    "stockpile", "shipyard", "lng", "power", "other",
+)  # fmt: skip
+
+#: Reference classes for cost-overrun and schedule-slip defaults (see assumptions/invest.yaml).
+REFERENCE_CLASSES = ("mining", "process_plant", "lng", "nuclear", "shipyard", "stockpile")
+
+#: The reference class a project type falls in when its entry names none.
+DEFAULT_CLASS = {
+    "mine": "mining", "refinery": "mining", "separation": "mining", "recycling": "process_plant",
+    "magnet_plant": "process_plant", "stockpile": "stockpile", "shipyard": "shipyard",
+    "lng": "lng", "power": "nuclear", "other": "process_plant",
+}  # fmt: skip
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Price(_Strict):
+    """The price basis of revenue: US$ per unit of output, and where the price comes from."""
+
+    usd_per_unit: float = Field(ge=0)
+    basis: str
+
+
+class Dist(_Strict):
+    """A non-negative uncertain share, drawn lognormal with this mean and standard deviation."""
+
+    mean: float = Field(ge=0)
+    sd: float = Field(ge=0)
+
+
+class Uncertainty(_Strict):
+    """Capex overrun (share of capex), schedule slip (share of lead time) and price spread."""
+
+    reference_class: Literal[REFERENCE_CLASSES] | None = None  # type: ignore[valid-type]
+    capex_overrun: Dist | None = None
+    schedule_slip: Dist | None = None
+    price_sigma: float | None = Field(default=None, ge=0)
+
+
+class Waterfall(_Strict):
+    """Financed under an agreement's waterfall (the funder pays, cash is split 50/50 then 90/10)."""
+
+    kind: Literal["waterfall"] = "waterfall"
+    agreement: str = "us_japan_2025"
+
+
+class Equity(_Strict):
+    """Plain equity: each country pays and receives its share."""
+
+    kind: Literal["equity"]
+    shares: dict[str, float]
+
+    @field_validator("shares")
+    @classmethod
+    def _sum(cls, v: dict[str, float]) -> dict[str, float]:
+        if any(s < 0 for s in v.values()) or abs(sum(v.values()) - 1) > 1e-6:
+            raise ValueError(f"equity shares must be non-negative and sum to 1, got {v}")
+        return v
+
+
+class Loan(_Strict):
+    """A loan from ``lender`` for ``debt_share`` of capex; ``sponsor`` pays the rest and owns it."""
+
+    kind: Literal["loan"]
+    lender: str
+    sponsor: str
+    debt_share: float = Field(ge=0, le=1)
+    rate: float = Field(ge=0, le=1)
+    tenor_years: int = Field(ge=1, le=60)
+
+
+Financing = Annotated[Waterfall | Equity | Loan, Field(discriminator="kind")]
+
+
+class Project(_Strict):
+    """One candidate project."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$")
+    name: str
+    type: Literal[PROJECT_TYPES]  # type: ignore[valid-type]
+    host: str
+    commodity: str | None = None
+    stage: str | None = None
+    capacity: float = Field(gt=0)
+    unit: str
+    ramp_up: list[Annotated[float, Field(gt=0, le=1)]] = []
+    capex_usd: float = Field(ge=0)
+    opex_usd_per_year: float = Field(ge=0)
+    lead_time_years: int = Field(ge=1, le=20)
+    economic_life_years: int = Field(ge=1, le=80)
+    price: Price
+    salvage_share: float = Field(default=0.0, ge=0, le=2)
+    offtake: dict[str, float] = {}
+    financing: Financing = Waterfall()
+    uncertainty: Uncertainty = Uncertainty()
+    requires: list[str] = []
+    requires_any: list[str] = []
+    exclusive_group: str | None = None
+    notice_date: dt.date
+    jobs_industry: str | None = None
+    source: Source
+    estimated: list[str] = []
+
+    @field_validator("offtake")
+    @classmethod
+    def _offtake(cls, v: dict[str, float]) -> dict[str, float]:
+        if any(s < 0 for s in v.values()) or sum(v.values()) > 1 + 1e-6:
+            raise ValueError(f"offtake shares must be non-negative and sum to at most 1, got {v}")
+        return v
+
+    @property
+    def reference_class(self) -> str:
+        """The reference class for overrun and slip defaults."""
+        return self.uncertainty.reference_class or DEFAULT_CLASS[self.type]
+
+
+class CatalogHeader(_Strict):
+    """Name and as-of date of a catalog file."""
+
+    name: str
+    as_of: dt.date
+    note: str | None = None
+
+
+class Catalog(_Strict):
+    """A validated list of projects, looked up by id."""
+
+    catalog: CatalogHeader
+    projects: list[Project]
+
+    def __iter__(self) -> Iterator[Project]:  # type: ignore[override]
+        return iter(self.projects)
+
+    def __len__(self) -> int:
+        return len(self.projects)
+
+    @property
+    def ids(self) -> list[str]:
+        """Project ids in file order."""
+        return [p.id for p in self.projects]
+
+    def get(self, project_id: str) -> Project:
+        """The project with this id, or an error listing close matches."""
+        for p in self.projects:
+            if p.id == project_id:
+                return p
+        raise UnknownNameError("project", project_id, self.ids)
+
+    def subset(self, ids: list[str]) -> Catalog:
+        """A catalog holding only ``ids`` (dependencies outside it are dropped)."""
+        keep = [self.get(i) for i in ids]
+        kept = set(ids)
+        trimmed = [
+            p.model_copy(update={
+                "requires": [r for r in p.requires if r in kept],
+                "requires_any": [r for r in p.requires_any if r in kept],
+            })
+            for p in keep
+        ]
+        return self.model_copy(update={"projects": trimmed})
+
+
+def _where(i: int, p: Project, field: str) -> str:
+    return f"projects[{i}].{field} (id {p.id!r})"
+
+
+def check_names(cat: Catalog) -> None:
+    """Countries are ISO3 codes and commodities/stages are known slugs; normalises them."""
+    for i, p in enumerate(cat.projects):
+        p.host = validate_iso3(p.host, where=_where(i, p, "host"))
+        p.offtake = {validate_iso3(k, where=_where(i, p, "offtake")): v
+                     for k, v in p.offtake.items()}
+        if p.commodity is None:
+            if p.type not in ("power", "other"):
+                raise ScenarioError(f"a {p.type} project needs a commodity",
+                                    path=_where(i, p, "commodity"))
+        else:
+            p.commodity = validate_commodity(p.commodity, where=_where(i, p, "commodity"))
+            if p.stage is None:
+                raise ScenarioError("a project with a commodity needs a stage",
+                                    path=_where(i, p, "stage"))
+            p.stage = validate_stage(p.stage, where=_where(i, p, "stage"))
+        fin = p.financing
+        if isinstance(fin, Equity):
+            fin.shares = {validate_iso3(k, where=_where(i, p, "financing.shares")): v
+                          for k, v in fin.shares.items()}
+        elif isinstance(fin, Loan):
+            fin.lender = validate_iso3(fin.lender, where=_where(i, p, "financing.lender"))
+            fin.sponsor = validate_iso3(fin.sponsor, where=_where(i, p, "financing.sponsor"))
+
+
+def check_unique(cat: Catalog) -> None:
+    """No two entries share an id."""
+    seen: dict[str, int] = {}
+    for i, p in enumerate(cat.projects):
+        if p.id in seen:
+            raise ScenarioError(f"duplicate id {p.id!r} (also projects[{seen[p.id]}])",
+                                path=f"projects[{i}].id")
+        seen[p.id] = i
+
+
+def check_dependencies(cat: Catalog) -> None:
+    """Every ``requires``/``requires_any`` id exists and no project requires itself."""
+    ids = cat.ids
+    for i, p in enumerate(cat.projects):
+        for field in ("requires", "requires_any"):
+            for dep in getattr(p, field):
+                if dep == p.id:
+                    raise ScenarioError("a project cannot require itself",
+                                        path=_where(i, p, field))
+                if dep not in ids:
+                    raise UnknownNameError("project", dep, ids, where=_where(i, p, field))
+
+
+def check_estimated(cat: Catalog) -> None:
+    """Each ``estimated`` entry names a real field (dotted for nested ones)."""
+    for i, p in enumerate(cat.projects):
+        for name in p.estimated:
+            obj: object = p
+            for part in name.split("."):
+                if isinstance(obj, BaseModel) and part in type(obj).model_fields:
+                    obj = getattr(obj, part)
+                elif isinstance(obj, dict) and part in obj:
+                    obj = obj[part]
+                else:
+                    raise UnknownNameError("field", name, Project.model_fields,
+                                           where=_where(i, p, "estimated"))
+
+
+CHECKS = (check_unique, check_names, check_dependencies, check_estimated)
+
+
+def shipped_catalog_path() -> Path:
+    """Path of the shipped catalog YAML."""
+    return Path(str(resources.files("friendshore") / "data" / "catalog" / "projects.yaml"))
+
+
+def parse_catalog(raw: object, *, file: str | None = None) -> Catalog:
+    """Validate a parsed catalog document; errors name the entry and field."""
+    try:
+        cat = Catalog.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        path = pydantic_path(err["loc"])
+        loc = err["loc"]
+        if len(loc) >= 2 and loc[0] == "projects" and isinstance(loc[1], int):
+            entries = raw.get("projects") if isinstance(raw, dict) else None
+            entry = entries[loc[1]] if isinstance(entries, list) else None
+            if isinstance(entry, dict) and "id" in entry:
+                path += f" (id {entry['id']!r})"
+        raise ScenarioError(err["msg"], path=path, file=file) from exc
+    for check in CHECKS:
+        check(cat)
+    return cat
+
+
+def load_catalog(path: str | Path | None = None) -> Catalog:
+    """Load and validate a catalog YAML (default: the shipped one)."""
+    path = Path(path) if path is not None else shipped_catalog_path()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ScenarioError(f"cannot read catalog: {exc}", file=str(path)) from exc
+    return parse_catalog(raw, file=path.name)
