@@ -1,3 +1,179 @@
-"""Python API of the atlas layer (see the package docstring)."""
+"""Python API of the atlas layer: commodities, supply by country, data status and ingest.
 
-__all__: list[str] = []
+Shares in :func:`supply` are over the sum of the rows that hold production: every country
+row plus the source's 'other countries' row (``OTH``). The USGS world total (``WLD``) is
+rounded and sometimes excludes US production, so it is kept for checks only: it is reported
+in ``DataFrame.attrs`` next to the summed denominator, never used as the denominator.
+For rare earths 2024 the rows sum to 393,950 t against a rounded world total of 390,000 t, so
+China's 270,000 t is a 68.5 % share of the rows and the published 69.2 % of the world total
+(``world_share``); for cobalt 2024 the rows sum to 288,200 t against 290,000 t (DR Congo
+76.3 % vs 75.9 %).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..conventions.commodities import all_commodities, validate_stage
+from ..conventions.commodities import commodity as _commodity
+from ..errors import FriendshoreError, UnknownNameError
+from ..ingest.registry import READERS, reader
+from ..store import Store, queries_atlas
+from ._base import get_store
+
+__all__ = ["commodities", "data_status", "ingest", "supply"]
+
+MEASURES = ("production", "capacity", "reserves")
+#: Source kinds in order of preference when several hold the same commodity, stage and year.
+SOURCE_PREFERENCE = ("usgs-mcs", "iea")
+#: Tables the atlas readers fill (for ``data_status``).
+ATLAS_TABLES = ["supply", "us_import_reliance", "us_salient", "us_end_use"]
+
+
+def commodities(store: Store | None = None) -> pd.DataFrame:
+    """Every commodity: slug, name, stages with data, unit, basis, years and sources."""
+    cov = queries_atlas.coverage(get_store(store))
+    years: dict[str, list[int]] = {}
+    sources: dict[str, list[str]] = {}
+    for rec in cov.itertuples():
+        years.setdefault(rec.commodity, []).extend(int(y) for y in rec.years)
+        sources.setdefault(rec.commodity, []).append(rec.source)
+    data_stages = cov.groupby("commodity")["stage"].agg(lambda s: sorted(set(s)))
+    rows = [
+        {
+            "slug": c.slug,
+            "name": c.name,
+            "stages": [s for s in c.stages if s in data_stages.get(c.slug, c.stages)],
+            "main_stage": c.main_stage,
+            "unit": c.unit,
+            "basis": c.basis,
+            "years": sorted(set(years.get(c.slug, []))),
+            "sources": sorted(set(sources.get(c.slug, []))),
+        }
+        for c in all_commodities().values()
+    ]
+    return pd.DataFrame(rows)
+
+
+def _pick(cands: pd.DataFrame, year: int | None, source: str | None) -> pd.Series:
+    """The (source, year, scenario) ``supply`` shows: the given year or the latest observed
+    year with data; then USGS before IEA and the newest edition first."""
+    if source is not None:
+        cands = cands[cands["source"] == source]
+    if year is not None:
+        cands = cands[cands["year"] == year]
+    elif len(cands):
+        observed = cands[cands["scenario"].isna()]
+        pool = observed if len(observed) else cands
+        with_data = pool[pool["n_values"] > 0]
+        cands = pool[pool["year"] == (with_data if len(with_data) else pool)["year"].max()]
+    if cands.empty:
+        raise FriendshoreError("no rows")
+    rank = cands["kind"].map({k: i for i, k in enumerate(SOURCE_PREFERENCE)}).fillna(99)
+    cands = cands.assign(
+        _rank=rank, _obs=cands["scenario"].notna(), _has=cands["n_values"] == 0
+    ).sort_values(["_has", "_rank", "_obs", "source"], ascending=[True, True, True, False])
+    return cands.iloc[0]
+
+
+def supply(
+    commodity: str,
+    stage: str | None = None,
+    year: int | None = None,
+    measure: str = "production",
+    source: str | None = None,
+    store: Store | None = None,
+) -> pd.DataFrame:
+    """Countries supplying a commodity at one stage, largest first, with their shares.
+
+    Columns: ``country`` (ISO3), ``<measure>`` (``production`` by default), ``unit``,
+    ``share`` (0-1, of the country rows plus 'other countries'), ``world_share`` (0-1, of
+    the source's world total; NaN without one), ``estimated``,
+    ``withheld``, ``lower_bound``. Aggregate rows are not returned; ``attrs`` holds the
+    commodity, stage, year, source, basis, ``denominator`` and the source's ``world_total``.
+    Default stage: the commodity's main stage; default year: the latest observed year with
+    data; default source: the newest USGS edition, then IEA.
+    """
+    com = _commodity(commodity)
+    stage = validate_stage(stage or com.main_stage, where="stage")
+    if measure not in MEASURES:
+        raise UnknownNameError("measure", measure, MEASURES, where="measure")
+    st = get_store(store)
+    cands = queries_atlas.supply_candidates(st, com.slug, stage, measure)
+    if cands.empty:
+        have = sorted(set(queries_atlas.coverage(st).query("commodity == @com.slug")["stage"]))
+        raise UnknownNameError(
+            f"stage with {measure} data for {com.slug}", stage, have, where="stage"
+        )
+    try:
+        pick = _pick(cands, year, source)
+    except FriendshoreError:
+        what = f"source {source!r}, " if source else ""
+        raise UnknownNameError(
+            f"year with {measure} data for {com.slug}/{stage} ({what}years listed)",
+            str(year), [str(y) for y in sorted(set(cands["year"]))], where="year",
+        ) from None
+    scenario = None if pd.isna(pick["scenario"]) else pick["scenario"]
+    rows = queries_atlas.supply_rows(
+        st, com.slug, stage, measure, pick["source"], int(pick["year"]), scenario
+    )
+    return _shares(rows, measure).pipe(
+        _with_attrs, rows, com.slug, stage, int(pick["year"]), pick["source"], scenario
+    )
+
+
+def _shares(rows: pd.DataFrame, measure: str) -> pd.DataFrame:
+    countries = rows[~rows["is_aggregate"]].copy()
+    other = rows.loc[rows["country"] == "OTH", "value"].sum(min_count=1)
+    denom = countries["value"].sum(min_count=1)
+    denom = np.nansum([denom, other]) if pd.notna(denom) or pd.notna(other) else np.nan
+    countries["share"] = countries["value"] / denom if denom and denom > 0 else np.nan
+    world = rows.loc[rows["country"] == "WLD", "value"].sum(min_count=1)
+    countries["world_share"] = countries["value"] / world if world and world > 0 else np.nan
+    countries = countries.sort_values(["value", "country"], ascending=[False, True],
+                                      na_position="last")
+    out = countries.rename(columns={"value": measure})[
+        ["country", measure, "unit", "share", "world_share", "estimated", "withheld", "lower_bound"]
+    ].reset_index(drop=True)
+    out.attrs["denominator"] = None if pd.isna(denom) else float(denom)
+    out.attrs["other_countries"] = None if pd.isna(other) else float(other)
+    return out
+
+
+def _with_attrs(out, rows, slug, stage, year, source, scenario) -> pd.DataFrame:
+    world = rows.loc[rows["country"] == "WLD", "value"].dropna()
+    out.attrs.update(
+        commodity=slug, stage=stage, year=year, source=source, scenario=scenario,
+        basis=rows["basis"].dropna().iloc[0] if rows["basis"].notna().any() else None,
+        unit=rows["unit"].iloc[0] if len(rows) else None,
+        world_total=float(world.iloc[0]) if len(world) else None,
+    )
+    return out
+
+
+def data_status(store: Store | None = None) -> pd.DataFrame:
+    """Loaded sources with their kind, edition, years and rows per atlas table."""
+    st = get_store(store)
+    status = queries_atlas.source_status(st)
+    counts = queries_atlas.table_counts(st, ATLAS_TABLES)
+    wide = counts.pivot_table(index="source", columns="table", values="rows", aggfunc="sum")
+    wide = wide.reindex(columns=ATLAS_TABLES).astype("Int64")
+    return status.merge(wide, left_on="source", right_index=True, how="left")
+
+
+def ingest(path: str | Path, source: str, store: Store | None = None) -> dict:
+    """Load a source file or folder (``source``: a reader key such as ``usgs-mcs`` or
+    ``iea``) in one transaction: on any error the store is left exactly as it was."""
+    mod = reader(source) if source in READERS else reader(source.lower())
+    st = get_store(store)
+    before = set(queries_atlas.source_status(st)["source"])
+    with st.transaction():
+        rows = mod.load(st, Path(path))
+    after = queries_atlas.source_status(st)
+    new = after[~after["source"].isin(before)]["source"].tolist()
+    loaded = new or after.sort_values("loaded_at")["source"].tail(1).tolist()
+    return {"source": loaded[0] if loaded else None, "kind": mod.KIND, "rows": int(rows),
+            "path": str(path)}

@@ -1,7 +1,108 @@
-"""CLI commands of the atlas layer."""
+"""CLI commands of the atlas layer: ``commodities``, ``supply`` and ``data ingest|status``."""
 
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
 import typer
+
+from ._common import console, fmt, print_json, print_table
+
+JSON = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+data_app = typer.Typer(help="Manage the data store: load newer releases, show what is loaded.",
+                       no_args_is_help=True)
+
+
+def commodities(json: JSON = False) -> None:
+    """List commodity slugs, stages, units and the years with data."""
+    from .. import api
+
+    df = api.commodities()
+    if json:
+        print_json(df)
+        return
+    show = df.assign(
+        stages=df["stages"].map(", ".join),
+        years=df["years"].map(lambda y: f"{y[0]}–{y[-1]}" if len(y) else ""),
+        sources=df["sources"].map(", ".join),
+    )
+    print_table(show, columns=["slug", "name", "stages", "unit", "basis", "years", "sources"],
+                title="Commodities")
+
+
+def supply(
+    commodity: Annotated[str, typer.Argument(help="Commodity slug or name, e.g. gallium.")],
+    stage: Annotated[str | None, typer.Option(help="mine | refine | component")] = None,
+    year: Annotated[int | None, typer.Option(help="Year (default: latest with data).")] = None,
+    measure: Annotated[str, typer.Option(help="production | capacity | reserves")] = "production",
+    source: Annotated[str | None, typer.Option(help="e.g. usgs-mcs-2025, iea-cm-2024")] = None,
+    json: JSON = False,
+) -> None:
+    """Countries supplying COMMODITY, largest first, with their shares."""
+    from .. import api
+
+    df = api.supply(commodity, stage=stage, year=year, measure=measure, source=source)
+    a = df.attrs
+    if json:
+        print_json(
+            df.rename(columns={measure: "production"} if measure == "production" else {})[
+                ["country", measure, "unit", "share"]
+            ]
+        )
+        return
+    caption = (
+        f"source {a['source']}; basis {a['basis']}; shares of {fmt(a['denominator'])} {a['unit']}"
+        f" (countries + other countries); world total {fmt(a['world_total'])}"
+    )
+    flags = {c: df[c].map({True: "yes", False: ""}) for c in ("estimated", "withheld")}
+    print_table(
+        df.assign(share=df["share"] * 100, world_share=df["world_share"] * 100, **flags).rename(
+            columns={"share": "share %", "world_share": "% of world total"}
+        ),
+        columns=["country", measure, "unit", "share %", "% of world total", "estimated",
+                 "withheld"],
+        title=f"{a['commodity']} · {a['stage']} · {measure} · {a['year']}",
+        caption=caption,
+    )
+
+
+@data_app.command("ingest")
+def data_ingest(
+    path: Annotated[Path, typer.Argument(help="File or release folder to load.")],
+    source: Annotated[str, typer.Option("--source", help="Reader: usgs-mcs, iea, wgi, ...")],
+    json: JSON = False,
+) -> None:
+    """Load PATH into the store in one transaction (all or nothing)."""
+    from .. import api
+
+    result = api.ingest(path, source)
+    if json:
+        print_json(result)
+    else:
+        console.print(f"loaded {result['rows']:,} rows as [bold]{result['source']}[/] "
+                      f"from {result['path']}")
+
+
+@data_app.command("status")
+def data_status(json: JSON = False) -> None:
+    """List loaded sources with their years and row counts."""
+    from .. import api
+
+    df = api.data_status()
+    if json:
+        print_json(df)
+        return
+    years = [f"{a}–{b}" if pd.notna(a) else "" for a, b in zip(df["first_year"], df["last_year"],
+                                                                 strict=True)]
+    print_table(df.assign(years=years), columns=["source", "kind", "edition", "years", "rows"],
+                title="Loaded sources")
 
 
 def register(app: typer.Typer) -> None:
     """Add this layer's commands to ``app``."""
+    app.command("commodities")(commodities)
+    app.command("supply")(supply)
+    app.add_typer(data_app, name="data")

@@ -1,0 +1,84 @@
+"""SQL of the atlas layer: supply rows, coverage per commodity, source status."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .store import Store
+
+__all__ = [
+    "coverage",
+    "source_status",
+    "supply_candidates",
+    "supply_rows",
+    "table_counts",
+]
+
+
+def supply_candidates(store: Store, commodity: str, stage: str, measure: str) -> pd.DataFrame:
+    """(source, kind, year, scenario, n_values, n_rows) for one commodity x stage x measure,
+    counting country rows only; used to pick the default source and year."""
+    return store.query(
+        """
+        SELECT s.source, src.kind, s.year, s.scenario,
+               count(s.value) FILTER (WHERE NOT s.is_aggregate) AS n_values,
+               count(*) AS n_rows
+        FROM supply s LEFT JOIN sources src USING (source)
+        WHERE s.commodity = ? AND s.stage = ? AND s.measure = ?
+        GROUP BY ALL
+        """,
+        [commodity, stage, measure],
+    )
+
+
+def supply_rows(
+    store: Store,
+    commodity: str,
+    stage: str,
+    measure: str,
+    source: str,
+    year: int,
+    scenario: str | None,
+) -> pd.DataFrame:
+    """Every row (countries and aggregates) of one source's commodity x stage x measure x year."""
+    return store.query(
+        """
+        SELECT country, is_aggregate, value, unit, basis, estimated, withheld, lower_bound,
+               series, note
+        FROM supply
+        WHERE commodity = ? AND stage = ? AND measure = ? AND source = ? AND year = ?
+              AND scenario IS NOT DISTINCT FROM ?
+        """,
+        [commodity, stage, measure, source, year, scenario],
+    )
+
+
+def coverage(store: Store) -> pd.DataFrame:
+    """(commodity, stage, measure, source, years) for every observed series with a value."""
+    return store.query(
+        """
+        SELECT commodity, stage, measure, source,
+               list(DISTINCT year ORDER BY year) AS years
+        FROM supply
+        WHERE scenario IS NULL AND value IS NOT NULL
+        GROUP BY ALL
+        ORDER BY commodity, stage, measure, source
+        """
+    )
+
+
+def source_status(store: Store) -> pd.DataFrame:
+    """The ``sources`` table: what is loaded, from where, which years, how many rows."""
+    return store.query(
+        "SELECT source, kind, edition, first_year, last_year, rows, path, loaded_at "
+        "FROM sources ORDER BY kind, source"
+    )
+
+
+def table_counts(store: Store, tables: list[str]) -> pd.DataFrame:
+    """(table, source, rows) for each of ``tables`` (names come from code, not users)."""
+    parts = [
+        f"SELECT '{t}' AS \"table\", source, count(*) AS rows FROM \"{t}\" GROUP BY source"
+        for t in tables
+    ]
+    return store.query(" UNION ALL ".join(parts) + ' ORDER BY "table", source')

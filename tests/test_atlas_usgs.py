@@ -1,0 +1,245 @@
+"""USGS MCS reader and supply API: published facts, country mapping, bad input, atomic ingest."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import friendshore
+from friendshore.cli import app
+from friendshore.conventions.commodities import (
+    STAGES,
+    all_commodities,
+    validate_commodity,
+    validate_stage,
+)
+from friendshore.conventions.countries import validate_iso3
+from friendshore.errors import IngestError, UnknownNameError
+from friendshore.ingest import usgs_mcs
+from friendshore.store import Store
+
+DATA = Path(__file__).parent / "data" / "atlas"
+WORLD = usgs_mcs.shipped()[0] / "world" / "MCS2025_World_Data.csv"
+
+
+@pytest.fixture(scope="module")
+def world() -> pd.DataFrame:
+    return usgs_mcs.read_world(WORLD)
+
+
+# -- published figures (USGS MCS 2025) --------------------------------------------------------
+def test_rare_earths_china_2024() -> None:
+    df = friendshore.supply("rare_earths", year=2024)
+    chn = df.set_index("country").loc["CHN"]
+    assert chn["production"] == 270_000
+    assert df.attrs["world_total"] == 390_000
+    assert chn["world_share"] == pytest.approx(0.692, abs=5e-4)
+    # shares are over the country rows + 'other countries' (393,950 t), see api.atlas
+    assert df.attrs["denominator"] == 393_950
+    assert chn["share"] == pytest.approx(270_000 / 393_950)
+    assert df.attrs["basis"] == "REO" and df.attrs["unit"] == "t"
+
+
+def test_cobalt_drc_share_about_76_percent() -> None:
+    df = friendshore.supply("Cobalt")
+    assert df.attrs["stage"] == "mine" and df.attrs["year"] == 2024
+    assert df.iloc[0]["country"] == "COD"
+    assert df.iloc[0]["share"] == pytest.approx(0.76, abs=0.01)
+    assert "USA" in set(df["country"])  # the US row is typed differently but lands in mine
+
+
+def test_gallium_china_primary_about_99_percent() -> None:
+    df = friendshore.supply("gallium", stage="refine")
+    assert df.iloc[0]["country"] == "CHN"
+    assert df.iloc[0]["production"] == 750  # 750,000 kg -> 750 t
+    assert df.iloc[0]["share"] == pytest.approx(0.99, abs=0.01)
+
+
+def test_shares_sum_to_one_without_other_countries() -> None:
+    df = friendshore.supply("rare_earths", year=2024)
+    other = df.attrs["other_countries"]
+    assert df["share"].sum() + other / df.attrs["denominator"] == pytest.approx(1)
+    assert list(df["production"]) == sorted(df["production"], reverse=True)
+
+
+# -- mapping ----------------------------------------------------------------------------------
+def test_every_usgs_country_row_maps_to_iso3(world: pd.DataFrame) -> None:
+    countries = world.loc[~world["is_aggregate"], "country"].unique()
+    for code in countries:
+        assert validate_iso3(code) == code
+    assert set(world.loc[world["is_aggregate"], "country"]) == {"WLD", "OTH"}
+
+
+def test_world_totals_kept_once_and_never_in_rows(world: pd.DataFrame) -> None:
+    key = ["commodity", "stage", "measure", "year", "country"]
+    assert not world.duplicated(key).any()
+    df = friendshore.supply("titanium", year=2024)
+    assert "WLD" not in set(df["country"]) and "OTH" not in set(df["country"])
+    ilm = world.query("commodity == 'ilmenite' and country == 'WLD' and year == 2024 "
+                      "and measure == 'production'")
+    assert ilm["value"].tolist() == [8_900_000]  # not the ilmenite + rutile total
+
+
+def test_usgs_quirks(world: pd.DataFrame) -> None:
+    ger = world.query("commodity == 'germanium' and measure == 'production'")
+    assert len(ger) and ger["value"].isna().all()  # 'Gemanium', all withheld/blank
+    ree_res = world.query("commodity == 'rare_earths' and country == 'WLD' "
+                          "and measure == 'reserves'").iloc[0]
+    assert ree_res["value"] == 90_000_000 and ree_res["lower_bound"]
+    assert world.query("withheld")["value"].isna().all()
+    assert world.query("commodity == 'boron' and country == 'USA' "
+                       "and measure == 'production'")["withheld"].all()
+    he = world.query("commodity == 'helium' and country == 'USA' and year == 2024 "
+                     "and measure == 'production'").iloc[0]
+    assert he["value"] == 81_000_000 and he["unit"] == "m3"  # two US rows summed
+    pgm = world.query("commodity == 'platinum_group_metals' and country == 'ZAF' "
+                      "and year == 2024 and measure == 'production'").iloc[0]
+    assert pgm["value"] == 72 + 120  # palladium + platinum, kg -> t
+    cem = world.query("commodity == 'cement' and measure == 'capacity' and country == 'CHN' "
+                      "and year == 2024")
+    assert cem["value"].tolist() == [1_900_000_000]  # clinker capacity, kt -> t
+
+
+def test_combined_country_row_is_not_attributed(world: pd.DataFrame) -> None:
+    abr = world.query("commodity == 'abrasives' and year == 2024 and measure == 'capacity'")
+    assert "USA" not in set(abr["country"]) or abr.query("country == 'USA'")["value"].isna().all()
+    oth = abr.query("country == 'OTH'").iloc[0]
+    assert oth["value"] == 60_000 + 80_000 and "United States and Canada" in oth["note"]
+
+
+def test_import_reliance_fig2() -> None:
+    nir = usgs_mcs.read(usgs_mcs.shipped()[0])["us_import_reliance"].set_index("commodity")
+    assert nir.loc["rare_earths", "nir_pct"] == 80
+    assert list(nir.loc["rare_earths", "import_sources"]) == ["CHN", "MYS", "JPN", "EST"]
+    assert nir.loc["gallium", "nir_pct"] == 100
+    assert nir.loc["lithium", "nir_pct"] == 50 and nir.loc["lithium", "bound"] == ">"
+    assert nir.loc["beryllium", "net_exporter"]  # from T5 ('E'), absent from Fig2
+    assert list(nir.loc["indium", "import_sources"])[0] == "KOR"
+
+
+# -- commodities ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [("Gemanium", "germanium"), ("RARE EARTHS", "rare_earths"), ("Natural graphite", "graphite"),
+     ("  Lithium ", "lithium"), ("PGM", "platinum_group_metals"), ("lng", "lng")],
+)
+def test_commodity_names(name: str, slug: str) -> None:
+    assert validate_commodity(name) == slug
+
+
+def test_unknown_commodity_lists_close_matches() -> None:
+    with pytest.raises(UnknownNameError, match="did you mean gallium"):
+        friendshore.supply("galium")
+    with pytest.raises(UnknownNameError, match="mine"):
+        validate_stage("mines")
+    assert STAGES == ("mine", "refine", "component")
+
+
+def test_commodities_cover_usgs(world: pd.DataFrame) -> None:
+    df = friendshore.commodities()
+    assert set(df["slug"]) == set(all_commodities())
+    assert world["commodity"].nunique() >= 77
+    row = df.set_index("slug").loc["rare_earths"]
+    assert row["unit"] == "t" and 2024 in row["years"]
+
+
+# -- bad input --------------------------------------------------------------------------------
+def test_truncated_file_names_file_row_column() -> None:
+    with pytest.raises(IngestError, match=r"MCS2026_truncated\.csv, row 5, field 'PROD_2024'"):
+        usgs_mcs.read(DATA / "MCS2026_truncated.csv")
+
+
+def test_malformed_value_names_file_row_column() -> None:
+    with pytest.raises(IngestError, match=r"MCS2026_malformed\.csv, row 3, field 'PROD_2024'"):
+        usgs_mcs.read(DATA / "MCS2026_malformed.csv")
+
+
+def test_missing_column_is_named(tmp_path: Path) -> None:
+    src = (DATA / "MCS2026_World_Data.csv").read_text(encoding="utf-8-sig")
+    bad = tmp_path / "MCS2026_nounit.csv"
+    bad.write_text(src.replace("UNIT_MEAS", "UNITS"), encoding="utf-8")
+    with pytest.raises(IngestError, match=r"row 1, field 'UNIT_MEAS'"):
+        usgs_mcs.read(bad)
+
+
+def test_unmapped_country_is_an_error(tmp_path: Path) -> None:
+    src = (DATA / "MCS2026_World_Data.csv").read_text(encoding="utf-8-sig")
+    bad = tmp_path / "MCS2026_atlantis.csv"
+    bad.write_text(src.replace("Burma", "Atlantis"), encoding="utf-8")
+    with pytest.raises(IngestError, match=r"row 4, field 'COUNTRY'"):
+        usgs_mcs.read(bad)
+
+
+# -- ingest -----------------------------------------------------------------------------------
+def _snapshot(store: Store) -> dict[str, pd.DataFrame]:
+    """Every row of the tables an ingest writes, as sorted text (load times excluded)."""
+    out = {}
+    for table in ("supply", "us_import_reliance", "us_salient", "us_end_use", "sources"):
+        df = store.query(f"SELECT * FROM {table}").drop(columns="loaded_at", errors="ignore")
+        df = df.astype(str)
+        out[table] = df.sort_values(list(df.columns)).reset_index(drop=True)
+    return out
+
+
+def test_mcs2026_style_file_ingests(store: Store) -> None:
+    result = friendshore.ingest(DATA / "MCS2026_World_Data.csv", "usgs-mcs", store=store)
+    assert result["source"] == "usgs-mcs-2026"
+    df = friendshore.supply("rare_earths", store=store)
+    assert df.attrs["source"] == "usgs-mcs-2026" and df.attrs["year"] == 2025
+    assert df.set_index("country").loc["CHN", "production"] == 280_000
+    old = friendshore.supply("rare_earths", year=2024, source="usgs-mcs-2025", store=store)
+    assert old.set_index("country").loc["CHN", "production"] == 270_000
+    co = friendshore.supply("cobalt", store=store).set_index("country")
+    assert co.loc["KOR", "withheld"] and pd.isna(co.loc["KOR", "production"])
+    status = friendshore.data_status(store=store).set_index("source")
+    assert status.loc["usgs-mcs-2026", "first_year"] == 2024
+    assert status.loc["usgs-mcs-2026", "last_year"] == 2025
+
+
+def test_failed_ingest_leaves_store_unchanged(store: Store, monkeypatch) -> None:
+    before = _snapshot(store)
+    real = Store.replace_source
+
+    def fail_after_first_table(self, source, kind, tables, **kw):
+        first = dict(list(tables.items())[:1])
+        real(self, source, kind, first, **kw)
+        raise RuntimeError("injected failure mid-ingest")
+
+    monkeypatch.setattr(Store, "replace_source", fail_after_first_table)
+    with pytest.raises(RuntimeError, match="injected"):
+        friendshore.ingest(usgs_mcs.shipped()[0], "usgs-mcs", store=store)
+    after = _snapshot(store)
+    for table, frame in before.items():
+        pd.testing.assert_frame_equal(frame, after[table], obj=table)
+
+
+def test_failed_bad_file_ingest_leaves_store_unchanged(store: Store) -> None:
+    before = _snapshot(store)
+    with pytest.raises(IngestError):
+        friendshore.ingest(DATA / "MCS2026_truncated.csv", "usgs-mcs", store=store)
+    after = _snapshot(store)
+    for table, frame in before.items():
+        pd.testing.assert_frame_equal(frame, after[table], obj=table)
+
+
+# -- CLI --------------------------------------------------------------------------------------
+def test_cli_supply_json() -> None:
+    res = CliRunner().invoke(app, ["supply", "rare_earths", "--year", "2024", "--json"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)
+    assert rows[0] == {"country": "CHN", "production": 270000.0, "unit": "t",
+                       "share": pytest.approx(270_000 / 393_950)}
+
+
+def test_cli_commodities_and_status_json() -> None:
+    runner = CliRunner()
+    res = runner.invoke(app, ["commodities", "--json"])
+    assert res.exit_code == 0, res.output
+    assert "gallium" in {c["slug"] for c in json.loads(res.stdout)}
+    res = runner.invoke(app, ["data", "status", "--json"])
+    assert res.exit_code == 0, res.output
+    assert "usgs-mcs-2025" in {s["source"] for s in json.loads(res.stdout)}
