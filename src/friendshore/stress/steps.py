@@ -1,0 +1,182 @@
+"""Pure, vectorised steps of the stress engine for one market, over a batch of draws.
+
+Arrays have a leading draws axis ``B`` and a country axis ``N`` (numpy or CuPy). Quantities
+are annual rates in the market's unit. Notation (see docs/stress.md):
+
+- ``F[i, j]``  base flow from producer i to consumer j (diagonal = own use);
+- ``D0 = F.sum(0)`` base demand, ``P0 = F.sum(1)`` base production, ``K`` capacity;
+- ``o[b, i]``  share of i's output lost (outages, upstream shortfall);
+- ``c[b, e, j]`` share of exporter e's flow to j withheld (0..1);
+- ``s[b, j]``  demand surge (0.2 = +20 %).
+
+The allocation rounds use :func:`fill` (equal-share filling of gaps from a pool), which the
+LP reference in :mod:`.reference` replaces by a linear programme with the same optimum.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .backend import xp_of
+
+__all__ = [
+    "Allocator",
+    "MarketOutcome",
+    "clear_market",
+    "fill",
+    "market_step",
+    "reroute",
+    "withhold",
+]
+
+#: ``allocate(pool, need) -> (given, used)``: pool (B, S) suppliers, need (B, I) consumers.
+Allocator = Callable[[Any, Any], tuple[Any, Any]]
+
+
+def _safe_div(xp: Any, num: Any, den: Any) -> Any:
+    """num / den, 0 where den is (numerically) zero."""
+    ok = den > 1e-200
+    return xp.where(ok, num / xp.where(ok, den, 1.0), 0.0)
+
+
+def fill(pool: Any, need: Any) -> tuple[Any, Any]:
+    """Fill every consumer's need by the same share φ = min(1, Σpool / Σneed).
+
+    Returns ``given = φ·need`` (B, I) and ``used = ψ·pool`` (B, S) with
+    ψ = min(1, Σneed / Σpool), so Σgiven == Σused. This is the unique optimum (for
+    ``given``) of the LP: max t s.t. Σ_i y_ij = t·need_j, Σ_j y_ij <= pool_i, 0 <= t <= 1.
+    """
+    xp = xp_of(need)
+    p = pool.sum(axis=-1, keepdims=True)
+    g = need.sum(axis=-1, keepdims=True)
+    phi = xp.minimum(1.0, _safe_div(xp, p, g))
+    psi = xp.minimum(1.0, _safe_div(xp, g, p))
+    return need * phi, pool * psi
+
+
+def withhold(F: Any, o: Any, exporters: Any, cut: Any, surge: Any) -> tuple[Any, Any, Any]:
+    """Step 1: remove lost output and withheld exports from every consumer's receipts.
+
+    received_j = D0_j − Σ_i o_i F_ij − Σ_e c_ej (1 − o_e) F_ej;  demand_j = D0_j (1 + s_j);
+    gap_j = max(0, demand_j − received_j). ``exporters`` indexes the restricting exporters
+    (length E) and ``cut`` is (B, E, N). Returns (received, demand, gap).
+    """
+    xp = xp_of(o)
+    d0 = F.sum(axis=0)
+    lost = o @ F
+    if len(exporters):
+        rows = F[exporters]  # (E, N)
+        keep = 1.0 - o[:, exporters]  # (B, E)
+        lost = lost + xp.einsum("ben,be,en->bn", cut, keep, rows)
+    received = xp.maximum(d0[None, :] - lost, 0.0)
+    demand = d0[None, :] * (1.0 + surge)
+    return received, demand, xp.maximum(demand - received, 0.0)
+
+
+def reroute(
+    gap: Any, spare: Any, allies: Any | None, allocate: Allocator = fill
+) -> tuple[Any, Any]:
+    """Step 2: other producers' usable spare capacity fills the gaps.
+
+    Without allied sharing one round shares all spare capacity among all gaps. With
+    ``allies`` (a boolean mask over countries) allied suppliers first fill allied gaps, then
+    whatever is left fills every remaining gap. Returns (given, spare_left).
+    """
+    xp = xp_of(gap)
+    given = xp.zeros_like(gap)
+    left = spare
+    if allies is not None:
+        a = allies[None, :].astype(gap.dtype)
+        g1, used1 = allocate(left * a, gap * a)
+        given, left = given + g1, left - used1
+    g2, used2 = allocate(left, gap - given)
+    return given + g2, left - used2
+
+
+def clear_market(
+    demand: Any, residual: Any, idle: Any, eps_s: float, eps_d: float, pmax: float
+) -> tuple[Any, Any]:
+    """Step 3: post-disruption price multiplier and price-induced extra supply.
+
+    With constant elasticities, total demand D·p^(−ε_d) meets supply (D − H)·p^(ε_s), where
+    H = Σ residual gap: p = (D / (D − H))^(1/(ε_s+ε_d)). The extra supply
+    E = (D − H)(p^ε_s − 1) cannot exceed the idle capacity left (``idle``, (B,)); when it
+    would, E = idle and demand alone clears: p = ((D − H + E) / D)^(−1/ε_d). p is capped at
+    ``pmax``. Returns (price multiplier (B,), extra supply E (B,)).
+    """
+    xp = xp_of(demand)
+    d = demand.sum(axis=-1)
+    h = residual.sum(axis=-1)
+    avail = xp.maximum(d - h, 0.0)
+    ratio = _safe_div(xp, avail, d) + (d <= 0)  # share of demand still supplied; 1 if no demand
+    tiny = 1e-300
+    p_unc = xp.maximum(ratio, tiny) ** (-1.0 / (eps_s + eps_d))
+    e_unc = avail * (xp.minimum(p_unc, pmax) ** eps_s - 1.0)
+    capped = e_unc > idle
+    extra = xp.where(capped, idle, e_unc)
+    ratio_c = _safe_div(xp, avail + extra, d) + (d <= 0)
+    p_cap = xp.maximum(ratio_c, tiny) ** (-1.0 / eps_d)
+    price = xp.minimum(xp.where(capped, p_cap, p_unc), pmax)
+    return price, xp.minimum(extra, h)
+
+
+@dataclass
+class MarketOutcome:
+    """One market's result for a batch of draws (annual rates)."""
+
+    demand: Any  # (B, N) demand after surges
+    shortfall: Any  # (B, N) demand not met
+    price: Any  # (B,) price multiplier
+    supplied: Any  # (B,) total output that reached consumers
+
+    @property
+    def delivered(self) -> Any:
+        """(B, N) quantity each consumer receives."""
+        return self.demand - self.shortfall
+
+    @property
+    def share(self) -> Any:
+        """(B, N) shortfall as a share of demand (0 where there is no demand)."""
+        return _safe_div(xp_of(self.demand), self.shortfall, self.demand)
+
+
+def market_step(
+    F: Any,
+    capacity: Any,
+    *,
+    outage: Any,
+    exporters: Any,
+    cut: Any,
+    surge: Any,
+    new_capacity: Any,
+    allies: Any | None,
+    utilisation: float,
+    eps_s: float,
+    eps_d: float,
+    pmax: float,
+    allocate: Allocator = fill,
+) -> MarketOutcome:
+    """Steps 1–3 for one market: withhold, reroute spare capacity, clear the market.
+
+    Restricting exporters (any cut > 0 in a draw) offer no spare capacity in that draw.
+    Spare capacity is ``utilisation``·(K − P0)·(1 − o) plus new capacity; the idle rest is
+    what the price response can call on.
+    """
+    xp = xp_of(outage)
+    received, demand, gap = withhold(F, outage, exporters, cut, surge)
+    slack = xp.maximum(capacity - F.sum(axis=1), 0.0)[None, :] * (1.0 - outage)
+    if len(exporters):
+        blocked = xp.zeros_like(outage, dtype=bool)
+        blocked[:, exporters] = cut.max(axis=2) > 0
+        slack = xp.where(blocked, 0.0, slack)
+    quick = utilisation * slack + new_capacity
+    given, quick_left = reroute(gap, quick, allies, allocate)
+    residual = gap - given
+    idle = ((1.0 - utilisation) * slack + quick_left).sum(axis=-1)
+    price, extra = clear_market(demand, residual, idle, eps_s, eps_d, pmax)
+    given3, _ = allocate(extra[:, None], residual)
+    shortfall = xp.maximum(residual - given3, 0.0)
+    supplied = received.sum(axis=-1) + given.sum(axis=-1) + given3.sum(axis=-1)
+    return MarketOutcome(demand=demand, shortfall=shortfall, price=price, supplied=supplied)
