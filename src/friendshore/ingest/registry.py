@@ -23,6 +23,7 @@ __all__ = ["READERS", "load_shipped", "reader"]
 #: source key -> module under friendshore.ingest
 READERS: dict[str, str] = {
     "usgs-mcs": "usgs_mcs",
+    "iea": "iea",
     "unctad-shipbuilding": "ships",
     "sipri-milex": "defense",
     "lng": "lng",
