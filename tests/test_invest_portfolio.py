@@ -1,0 +1,161 @@
+"""Portfolio MIP: hand-built case, MILP = brute force, budget, Pareto, floors, infeasibility."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from friendshore.errors import SolverError
+from friendshore.invest.portfolio import (
+    Problem,
+    benefits,
+    brute_force,
+    greedy,
+    pareto_front,
+    solve_portfolio,
+)
+
+
+def three() -> Problem:
+    """Two separation plants relieve the same rare-earth shortfall; a magnet plant needs one.
+
+    Base shortfall 100 t in one scenario for each country, worth 1e7 US$/t (probability
+    included). A relieves 80 t, B relieves 60 t: together they can only remove 100 t.
+    """
+    return Problem(
+        ids=["A", "B", "M"],
+        cost=np.array([4e9, 3e9, 2e9]),
+        npv=np.array([[0.1e9, -0.2e9], [0.0, 0.1e9], [0.5e9, 0.2e9]]),
+        budget=7e9,
+        base=np.array([100.0, 100.0]),
+        relief=np.array([[80.0, 80.0], [60.0, 60.0], [0.0, 0.0]]),
+        value=np.array([1e7, 1e7]),
+        cell_country=np.array([0, 1]),
+        requires_any=[(2, [0, 1])],
+    )
+
+
+def test_hand_built_three_projects() -> None:
+    """By hand: {A,B} gives 2e9 relief capped; {A,M}: 0.8+0.1+0.5=1.4 / 0.8-0.2+0.2=0.8;
+    {B,M}: 0.6+0+0.5=1.1 / 0.6+0.1+0.2=0.9; {A,B} over budget? 7e9 fits: 1.0+0.1=1.1 / 1.0-0.1=0.9.
+    Totals: {A,M} 2.2, {B,M} 2.0, {A,B} 2.0, so {A,M} is optimal."""
+    prob = three()
+    sol = solve_portfolio(prob, gap=0)
+    assert sol.ids == ["A", "M"]
+    assert sol.benefit["USA"] == pytest.approx(1.4e9)
+    assert sol.benefit["JPN"] == pytest.approx(0.8e9)
+    assert sol.budget_used == 6e9
+    np.testing.assert_allclose(benefits(prob, np.array([1, 1, 0])), [1.1e9, 0.9e9])
+    # Japan needs at least 0.85B: {B,M} (0.9B) becomes the best.
+    prob.floors = {"JPN": 0.85e9}
+    assert solve_portfolio(prob, gap=0).ids == ["B", "M"]
+
+
+def test_dependency_and_exclusivity_hold() -> None:
+    """The magnet plant alone is never chosen; an exclusive pair is never both chosen."""
+    prob = three()
+    prob.npv[2] = [5e9, 5e9]  # very attractive magnet plant
+    prob.exclusive = [[0, 1]]
+    sol = solve_portfolio(prob, gap=0)
+    assert "M" in sol.ids and len({"A", "B"} & set(sol.ids)) == 1
+
+
+def random_problem(seed: int, n: int, scen: int = 4, comm: int = 3) -> Problem:
+    """A random instance with shared commodities, dependencies, groups and a budget."""
+    rng = np.random.default_rng(seed)
+    K = 2
+    cells = scen * comm * K
+    base = rng.uniform(0, 100, cells)
+    cell_comm = np.tile(np.repeat(np.arange(comm), K), scen)
+    proj_comm = rng.integers(0, comm, n)
+    relief = rng.uniform(0, 60, (n, cells)) * (proj_comm[:, None] == cell_comm[None, :])
+    cost = rng.uniform(1, 10, n) * 1e9
+    npv = rng.normal(0, 0.5, (n, K)) * 1e9
+    reqs = [(p, int(rng.integers(0, p))) for p in range(1, n) if rng.random() < 0.15]
+    groups = [[0, 1]] if n >= 2 else []
+    return Problem(
+        ids=[f"p{i}" for i in range(n)], cost=cost, npv=npv, budget=cost.sum() * 0.4,
+        base=base, relief=relief, value=rng.uniform(1e6, 1e7, cells),
+        cell_country=np.tile(np.arange(K), scen * comm), requires=reqs, exclusive=groups,
+        eligible=rng.random(n) > 0.1,
+    )
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.integers(0, 10_000), st.integers(1, 15))
+def test_milp_equals_brute_force(seed: int, n: int) -> None:
+    """On random instances of up to 15 projects the MILP optimum equals enumeration."""
+    prob = random_problem(seed, n)
+    exact = brute_force(prob)
+    sol = solve_portfolio(prob, gap=0)
+    assert sol.objective == pytest.approx(exact.objective, rel=1e-6, abs=1e3)
+    assert sol.budget_used <= prob.budget * (1 + 1e-9)
+    g = greedy(prob)
+    assert g.budget_used <= prob.budget * (1 + 1e-9)
+    assert g.objective <= sol.objective + 1e3
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.integers(0, 10_000), st.integers(6, 12), st.floats(0.0, 0.45))
+def test_mutual_benefit_share_holds(seed: int, n: int, share: float) -> None:
+    """With a share floor, Japan's exact benefit is at least that share of the total."""
+    prob = random_problem(seed, n)
+    prob.shares = {"JPN": share}
+    try:
+        sol = solve_portfolio(prob, gap=0)
+    except SolverError as exc:
+        assert "no portfolio" in str(exc)
+        with pytest.raises(SolverError):
+            brute_force(prob)
+        return
+    total = sol.benefit["USA"] + sol.benefit["JPN"]
+    assert sol.benefit["JPN"] >= share * total - 1e-6 * abs(total) - 1
+    assert sol.objective == pytest.approx(brute_force(prob).objective, rel=1e-6, abs=1e3)
+
+
+@settings(max_examples=6, deadline=None)
+@given(st.integers(0, 10_000), st.integers(4, 12))
+def test_pareto_points_are_non_dominated(seed: int, n: int) -> None:
+    """No Pareto point is dominated by another point or by any feasible subset."""
+    prob = random_problem(seed, n)
+    front = pareto_front(prob, points=7, gap=0)
+    assert front
+    pts = np.array([[s.benefit["USA"], s.benefit["JPN"]] for s in front])
+    for i, a in enumerate(pts):
+        for j, b in enumerate(pts):
+            if i != j:
+                assert not ((b >= a).all() and (b > a).any())
+    # The extremes match single-objective optima.
+    best_usa = solve_portfolio(Problem(**{**prob.__dict__, "weights": (1.0, 1e-4)}), gap=0)
+    assert pts[:, 0].max() == pytest.approx(best_usa.benefit["USA"], rel=1e-6, abs=1e3)
+    for s in front:
+        assert s.budget_used <= prob.budget * (1 + 1e-9)
+
+
+def test_infeasible_floor_is_explained_in_words() -> None:
+    """A floor above what the budget allows gets a sentence naming the country and amounts."""
+    prob = three()
+    prob.floors = {"JPN": 50e9}
+    with pytest.raises(SolverError, match=r"JPN's benefit floor of US\$50.00B is above"):
+        solve_portfolio(prob)
+
+
+def test_budget_and_deadline_eligibility() -> None:
+    """Ineligible projects are never chosen; a zero budget chooses only free projects."""
+    prob = three()
+    prob.eligible = np.array([False, True, True])
+    assert "A" not in solve_portfolio(prob, gap=0).ids
+    prob.budget = 0.0
+    assert solve_portfolio(prob, gap=0).ids == []
+
+
+def test_annual_cap() -> None:
+    """A per-year cap binds when two projects spend in the same year."""
+    prob = three()
+    prob.spend = np.array([[4e9, 0], [3e9, 0], [0, 2e9]])
+    prob.years = [2026, 2027]
+    prob.annual_cap = 3.5e9
+    sol = solve_portfolio(prob, gap=0)
+    assert sol.ids == ["B", "M"]
