@@ -111,10 +111,12 @@ def supply(
     try:
         pick = _pick(cands, year, source)
     except FriendshoreError:
-        what = f"source {source!r}, " if source else ""
+        pool = cands if source is None else cands[cands["source"] == source]
+        years = ", ".join(str(y) for y in sorted(set(pool["year"]))) or "none"
+        what = f" in {source}" if source else ""
         raise UnknownNameError(
-            f"year with {measure} data for {com.slug}/{stage} ({what}years listed)",
-            str(year), [str(y) for y in sorted(set(cands["year"]))], where="year",
+            f"year for {com.slug}/{stage} {measure}{what} (years with data: {years})",
+            str(year), where="year",
         ) from None
     scenario = None if pd.isna(pick["scenario"]) else pick["scenario"]
     rows = queries_atlas.supply_rows(

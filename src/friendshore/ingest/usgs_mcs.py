@@ -437,6 +437,11 @@ def read_t5(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
                         rows=df[ROW], text_ok=_TEXT_OK)
     numeric = ["Primary_prod", "Secondary_prod", "Apparent_Consumption", "Net_Import_Reliance",
                "Leading_country_prod", "Leading_source_precent_world", "World_total_prod"]
+    numbers = {
+        col: parse_numbers(df[col], file=file, field=col, rows=df[ROW], text_ok=_TEXT_OK)
+        for col in numeric
+        if col in df.columns
+    }
     nir_rows, salient = [], []
     for i, rec in df.iterrows():
         row = int(rec[ROW])
@@ -451,11 +456,8 @@ def read_t5(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
                           field="Leading_source_country")
         for slug, stage in _slugs_for("t5", label, file=file, row=row, field="Critical_mineral"):
             nir_rows.append(_nir_row(slug, stage, year, nir.loc[i], src, label, "MCS T5"))
-            for col in numeric:
-                if col not in df.columns:
-                    continue
-                p = parse_numbers(df.loc[[i], col], file=file, field=col, rows=df.loc[[i], ROW],
-                                  text_ok=_TEXT_OK).iloc[0]
+            for col, parsed in numbers.items():
+                p = parsed.loc[i]
                 salient.append({
                     "commodity": slug, "usgs_name": label, "year": year, "variable": col,
                     "value": p["value"], "flag": p["flag"], "estimated": True,
@@ -507,23 +509,19 @@ def read_salient(path: Path) -> pd.DataFrame:
                           field="Year")
     fixed = ("DataSource", "Source", "Commodity", "Year", ROW)
     var_cols = [c for c in df.columns if c not in fixed]
-    frames = []
-    for col in var_cols:
-        base, _, suffix = col.rpartition("_")
-        suffix = re.sub(r"\.\d+$", "", suffix)
-        if suffix in SALIENT_UNITS:
-            unit, mul, div = SALIENT_UNITS[suffix]
-        else:
-            unit, mul, div = (suffix if suffix in _SALIENT_OTHER else None), 1, 1
-            base = base if unit else col
-        text = df[col].map(clean_text).str.replace("\u2212", "-", regex=False)
-        num = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
-        frames.append(pd.DataFrame({
-            "usgs_name": label, "year": years.astype(int), "variable": base or col,
-            "value": num * mul / div, "unit": unit,
-            "flag": text.where(num.isna() & (text != ""), None), "estimated": False,
-        }))
-    long = pd.concat(frames, ignore_index=True)
+    spec = pd.DataFrame([_salient_column(c) for c in var_cols], index=var_cols,
+                        columns=["variable", "unit", "mul", "div"])
+    long = df.assign(year=years.astype(int)).melt(
+        id_vars=["year"], value_vars=var_cols, var_name="column", value_name="text"
+    )
+    text = long["text"].map(clean_text).str.replace("\u2212", "-", regex=False)
+    num = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
+    cols = spec.loc[long["column"]].reset_index(drop=True)
+    long = pd.DataFrame({
+        "usgs_name": label, "year": long["year"], "variable": cols["variable"],
+        "value": num * cols["mul"] / cols["div"], "unit": cols["unit"],
+        "flag": text.where(num.isna() & (text != ""), None), "estimated": False,
+    })
     long = long[long["value"].notna() | long["flag"].notna()]
     if not slugs:
         return long.assign(commodity=None)
@@ -531,6 +529,18 @@ def read_salient(path: Path) -> pd.DataFrame:
 
 
 # -- entry points -----------------------------------------------------------------------------
+def _salient_column(col: str) -> tuple[str, str | None, float, float]:
+    """'Imports_Metal_kg' -> ('Imports_Metal', 't', 1, 1000): variable, unit, conversion."""
+    base, _, suffix = col.rpartition("_")
+    suffix = re.sub(r"\.\d+$", "", suffix)
+    if suffix in SALIENT_UNITS:
+        unit, mul, div = SALIENT_UNITS[suffix]
+        return base or col, unit, mul, div
+    if suffix in _SALIENT_OTHER:
+        return base or col, suffix, 1.0, 1.0
+    return col, None, 1.0, 1.0
+
+
 def _kind_of(path: Path) -> str:
     """Which MCS table a CSV is, from its header."""
     try:
