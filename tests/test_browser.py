@@ -31,7 +31,7 @@ TIMEOUT_MS = 60_000
 
 def needs(*names: str) -> pytest.MarkDecorator:
     """Skip until the layer providing ``friendshore.api.<name>`` has landed."""
-    missing = [n for n in names if not hasattr(fs_api, n)]
+    missing = [n for n in names if not callable(getattr(fs_api, n, None))]
     return pytest.mark.skipif(bool(missing), reason=f"friendshore.api lacks {missing}")
 
 
@@ -95,7 +95,8 @@ def page(browser, server: str) -> Iterator[object]:
     pg = context.new_page()
     pg.set_default_timeout(TIMEOUT_MS)
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.on("console", lambda m: errors.append(m.text)
+          if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
     pg.base = server
     yield pg
     context.close()
@@ -133,13 +134,15 @@ def plotted(page, selector: str) -> None:
 @needs("commodities", "supply")
 def test_atlas_shows_rare_earth_producers(page, tmp_path: Path) -> None:
     page.goto(page.base + "/")
-    page.wait_for_selector("#commodity option")
+    page.wait_for_selector("#commodity option[value=rare_earths]", state="attached")
     page.select_option("#commodity", "rare_earths")
     page.select_option("#stage", "mine")
     page.wait_for_function("document.querySelector('#producers-title').textContent.includes('Rare')")
     plotted(page, "#producers")
     countries = page.evaluate("document.querySelector('#producers').data[0].y")
     assert "CHN" in countries
+    page.wait_for_selector("#risk table tbody tr")
+    page.wait_for_function("document.querySelector('#trade-note').textContent.length > 0")
     shoot(page, tmp_path, "atlas")
 
 
@@ -150,3 +153,13 @@ def test_dashboard_opens_with_navigation(page, tmp_path: Path) -> None:
     assert labels == ["Supply atlas", "Stress test", "Investment planner", "Runs", "Alliance"]
     assert page.evaluate("typeof Plotly") == "object"
     shoot(page, tmp_path, "runs")
+
+
+@needs("ships", "defense")
+def test_alliance_page_shows_ships_and_defense(page, tmp_path: Path) -> None:
+    page.goto(page.base + "/alliance")
+    plotted(page, "#ships")
+    plotted(page, "#defense")
+    page.wait_for_function("document.querySelector('#lng-note').textContent.length > 0")
+    assert "CHN" in page.evaluate("document.querySelector('#ships').data.map(t => t.name)")
+    shoot(page, tmp_path, "alliance")

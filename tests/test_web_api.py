@@ -26,7 +26,7 @@ def client(store: Store) -> TestClient:
 
 def needs(*names: str) -> pytest.MarkDecorator:
     """Skip until the layer providing ``friendshore.api.<name>`` has landed."""
-    missing = [n for n in names if not hasattr(fs_api, n)]
+    missing = [n for n in names if not callable(getattr(fs_api, n, None))]
     return pytest.mark.skipif(bool(missing), reason=f"friendshore.api lacks {missing}")
 
 
@@ -211,3 +211,64 @@ def test_web_module_has_no_cdn_reference() -> None:
         text = f.read_text(encoding="utf-8")
         assert "cdn" not in text.lower(), f
         assert "https://" not in text and "http://" not in text, f
+
+
+# -- bodies match the CLI's --json -------------------------------------------------------------
+def cli_json(*args: str) -> object:
+    """What ``friendshore ARGS --json`` prints, parsed."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from friendshore.cli import app
+
+    result = CliRunner().invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@needs("commodities")
+def test_commodities_match_cli(client: TestClient) -> None:
+    body = client.get("/api/commodities").json()
+    assert body == cli_json("commodities")
+    assert "rare_earths" in [c["slug"] for c in body]
+
+
+@needs("supply")
+def test_supply_matches_cli_and_has_detail(client: TestClient) -> None:
+    body = client.get("/api/supply/rare_earths?stage=mine&year=2024").json()
+    assert body == cli_json("supply", "rare_earths", "--stage", "mine", "--year", "2024")
+    assert body[0]["country"] == "CHN"
+    detail = client.get("/api/supply/rare_earths?stage=mine&year=2024&detail=true").json()
+    assert detail["attrs"]["year"] == 2024 and detail["attrs"]["basis"] == "REO"
+    assert [r["country"] for r in detail["rows"]] == [r["country"] for r in body]
+
+
+@needs("supply")
+def test_unknown_commodity_is_404_with_matches(client: TestClient) -> None:
+    resp = client.get("/api/supply/rare_earth")
+    assert resp.status_code == 404
+    assert "rare_earths" in resp.json()["matches"]
+
+
+@needs("risk")
+def test_risk_matches_cli(client: TestClient) -> None:
+    body = client.get("/api/risk?commodity=gallium&commodity=cobalt").json()
+    assert body == cli_json("risk", "gallium", "cobalt")
+    assert {r["commodity"] for r in body} == {"gallium", "cobalt"}
+
+
+@needs("import_sources")
+def test_import_sources_matches_cli(client: TestClient) -> None:
+    body = client.get("/api/import-sources?country=USA&commodity=cobalt").json()
+    assert body == cli_json("import-sources", "USA", "cobalt")
+
+
+@needs("ships", "defense", "lng_security")
+def test_alliance_endpoints_match_cli(client: TestClient) -> None:
+    assert client.get("/api/ships?year=2019").json() == cli_json("ships", "--year", "2019")
+    detail = client.get("/api/ships?detail=true").json()
+    assert detail["latest_year"] == 2019 and "data_age" in detail
+    assert client.get("/api/defense?country=JPN&country=USA").json() == cli_json(
+        "defense", "--countries", "JPN,USA")
+    assert client.get("/api/lng").json() == cli_json("lng")

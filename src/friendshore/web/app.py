@@ -82,7 +82,7 @@ class PlanRequest(BaseModel):
 def layer_fn(name: str) -> Callable[..., Any]:
     """``friendshore.api.<name>``, or a 501 when that layer is not part of this build yet."""
     fn = getattr(fs_api, name, None)
-    if fn is None:
+    if not callable(fn):  # absent, or only the layer's (still empty) module
         raise HTTPException(501, f"friendshore.api.{name} is not available in this build")
     return fn
 
@@ -184,16 +184,42 @@ def create_app(
         return call("commodities")
 
     @app.get("/api/supply/{commodity}", tags=["atlas"])
-    def supply(commodity: str, stage: str | None = None, year: int | None = None) -> Any:
-        """Producers of a commodity at a stage and year, largest first (``friendshore supply``)."""
-        return call("supply", commodity, stage=stage, year=year)
+    def supply(
+        commodity: str,
+        stage: str | None = None,
+        year: int | None = None,
+        measure: str = "production",
+        detail: bool = False,
+    ) -> Any:
+        """Producers of a commodity at a stage and year, largest first (``friendshore supply``).
+
+        The body is the CLI's JSON (``country, <measure>, unit, share``). With ``detail`` it is
+        ``{"attrs": {commodity, stage, year, source, basis, unit, world_total, ...},
+        "rows": [every column]}``.
+        """
+        df = layer_fn("supply")(commodity, stage=stage, year=year, measure=measure,
+                                store=the_store())
+        if detail:
+            return {"attrs": jsonable(df.attrs), "rows": jsonable(df)}
+        return jsonable(df[["country", measure, "unit", "share"]])
 
     @app.get("/api/risk", tags=["risk"])
     def risk(
-        commodity: Annotated[list[str] | None, Query()] = None, year: int | None = None
+        commodity: Annotated[list[str] | None, Query()] = None,
+        year: int | None = None,
+        detail: bool = False,
     ) -> Any:
-        """Risk metrics per commodity and stage (``friendshore risk``); repeat ``commodity``."""
-        return call("risk", commodity or None, year=year)
+        """Risk metrics per commodity and stage (``friendshore risk --json``; repeat
+        ``commodity``). With ``detail`` every column, not only the documented fields."""
+        df = layer_fn("risk")(commodity or None, year=year, store=the_store())
+        return jsonable(df if detail else df[fs_api.RISK_FIELDS])
+
+    @app.get("/api/import-sources", tags=["risk"])
+    def import_sources(
+        country: str, commodity: str, stage: str | None = None, year: int | None = None
+    ) -> Any:
+        """Where ``country`` imports ``commodity`` from (bilateral trade flows, largest first)."""
+        return call("import_sources", country, commodity, stage=stage, year=year)
 
     # -- API: stress and plan (jobs) -------------------------------------------------------------
     @app.get("/api/scenarios", tags=["stress"])
@@ -232,6 +258,31 @@ def create_app(
             return jsonable(run(budget=req.budget, scenarios=req.scenarios, store=the_store()))
 
         return await submit("plan", job, req.wait)
+
+    # -- API: alliance --------------------------------------------------------------------------
+    @app.get("/api/ships", tags=["alliance"])
+    def ships(year: int | None = None, detail: bool = False) -> Any:
+        """Ships built: ``country, year, gt, share`` (``friendshore ships --json``). With
+        ``detail``: ``{table, china_share, allied_share, latest_year, data_age}``."""
+        res = layer_fn("ships")(year, store=the_store())
+        return jsonable(res if detail else res["table"][["country", "year", "gt", "share"]])
+
+    @app.get("/api/lng", tags=["alliance"])
+    def lng() -> Any:
+        """LNG supply security of the allies (``friendshore lng --json``)."""
+        res = layer_fn("lng_security")(store=the_store())
+        keys = ("year", "world_exports_bcm", "data_age", "dependence", "suppliers", "exporters",
+                "capacity")
+        return jsonable({k: res[k] for k in keys})
+
+    @app.get("/api/defense", tags=["alliance"])
+    def defense(
+        country: Annotated[list[str] | None, Query()] = None,
+        target: Annotated[float | None, Query(gt=0, lt=1)] = None,
+        target_year: int | None = None,
+    ) -> Any:
+        """Military spending share of GDP, gap to target, required growth (``defense``)."""
+        return call("defense", country or None, target=target, target_year=target_year)
 
     # -- API: jobs and runs ---------------------------------------------------------------------
     @app.get("/api/jobs", tags=["jobs"])

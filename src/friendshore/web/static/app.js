@@ -75,6 +75,8 @@ const FS = (() => {
     return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   }
 
+  const YEARISH = /(^|_)(year|by)$/;
+
   // A sortable table of `rows` (objects). columns: [{key, label, num, format}] or keys.
   function table(el, rows, columns, opts = {}) {
     const cols = (columns || Object.keys(rows[0] || {})).map((c) => (typeof c === "string" ? { key: c } : c));
@@ -102,7 +104,7 @@ const FS = (() => {
         const cls = [opts.rowClass ? opts.rowClass(r) : "", opts.onRowClick ? "clickable" : ""].join(" ");
         const cells = cols.map((c) => {
           const v = r[c.key];
-          const text = c.format ? c.format(v, r) : fmt(v);
+          const text = c.format ? c.format(v, r) : YEARISH.test(c.key) && Number.isInteger(v) ? String(v) : fmt(v);
           return `<td class="${c.num ? "num" : ""}">${c.html ? text : escapeHtml(text)}</td>`;
         }).join("");
         return `<tr class="${cls}" data-i="${i}">${cells}</tr>`;

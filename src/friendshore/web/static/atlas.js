@@ -10,7 +10,7 @@ function stagesOf(c) {
 }
 
 async function loadCommodities() {
-  COMMODITIES = await FS.api("/api/commodities");
+  COMMODITIES = (await FS.api("/api/commodities")).filter((c) => (c.sources || []).length);
   const sel = $("commodity");
   sel.innerHTML = COMMODITIES.map((c) =>
     `<option value="${FS.escapeHtml(c.slug)}">${FS.escapeHtml(c.name || c.slug)}</option>`).join("");
@@ -24,19 +24,22 @@ function fillStages() {
   const stages = stagesOf(c);
   $("stage").innerHTML = stages.map((s) => `<option>${s}</option>`).join("");
   $("stage").value = c.main_stage && stages.includes(c.main_stage) ? c.main_stage : stages[0];
+  const years = (c.years || []).slice().reverse();
+  $("year").innerHTML = '<option value="">latest</option>' + years.map((y) => `<option>${y}</option>`).join("");
 }
 
 async function showProducers() {
   const commodity = $("commodity").value, stage = $("stage").value, year = $("year").value;
-  const q = new URLSearchParams({ stage });
+  const q = new URLSearchParams({ stage, detail: "true" });
   if (year) q.set("year", year);
   $("status").textContent = "loading…";
   $("error").classList.add("hidden");
   try {
-    const rows = await FS.api(`/api/supply/${encodeURIComponent(commodity)}?${q}`);
+    const res = await FS.api(`/api/supply/${encodeURIComponent(commodity)}?${q}`);
+    const rows = res.rows, a = res.attrs;
     const top = rows.filter((r) => r.production !== null).slice(0, 20).reverse();
-    const unit = rows.length ? rows[0].unit : "";
-    const yr = rows.length ? rows[0].year : "";
+    const unit = a.unit || "";
+    const yr = a.year;
     const name = (COMMODITIES.find((c) => c.slug === commodity) || {}).name || commodity;
     $("producers-title").textContent = `Producers: ${name}, ${stage}, ${yr}`;
     FS.plot($("producers"), [{
@@ -44,11 +47,13 @@ async function showProducers() {
       text: top.map((r) => (r.share !== null && r.share !== undefined ? `${(100 * r.share).toFixed(1)}%` : "")),
       textposition: "auto", marker: { color: "#1f5fa8" },
       hovertemplate: "%{y}: %{x:,.0f} " + unit + "<extra></extra>",
-    }], { xaxis: { title: { text: `production (${unit}${rows[0] && rows[0].basis ? ", " + rows[0].basis : ""})` } },
+    }], { xaxis: { title: { text: `production (${unit}${a.basis ? ", " + a.basis : ""})` } },
           margin: { t: 10, r: 20, b: 50, l: 60 } });
-    const src = [...new Set(rows.map((r) => r.source).filter(Boolean))].join(", ");
+    const withheld = rows.filter((r) => r.withheld).map((r) => r.country);
     $("producers-note").textContent = rows.length
-      ? `${rows.length} producing countries; source: ${src || "—"}. Labels are world shares.`
+      ? `${rows.length} producing countries; source: ${a.source}. Labels are shares of the ` +
+        `country rows plus "other countries"` + (a.world_total ? `; world total ${FS.fmt(a.world_total)} ${unit}` : "") +
+        (withheld.length ? `; withheld: ${withheld.join(", ")}` : "") + "."
       : "No production data for this commodity, stage and year.";
     $("status").textContent = "";
   } catch (err) {
@@ -59,43 +64,51 @@ async function showProducers() {
 }
 
 async function showTrade(commodity, stage) {
-  const el = $("trade");
+  const el = $("trade"), importer = $("importer").value;
+  const q = new URLSearchParams({ country: importer, commodity, stage });
   try {
-    const rows = await FS.api(`/api/trade/${encodeURIComponent(commodity)}?stage=${encodeURIComponent(stage)}`);
+    const rows = await FS.api(`/api/import-sources?${q}`);
     if (!rows.length) {
       Plotly.purge(el);
-      el.innerHTML = "";
-      $("trade-note").textContent = "No bilateral trade data for this commodity and stage.";
+      $("trade-note").textContent = `No bilateral trade data for ${importer} imports of this commodity at the ${stage} stage.`;
       return;
     }
-    const top = rows.slice(0, 15).reverse();
+    const hs = [...new Set(rows.map((r) => r.hs6))];
+    const main = rows.filter((r) => r.hs6 === hs[0]).slice(0, 15).reverse();
     FS.plot(el, [{
-      type: "bar", orientation: "h", x: top.map((r) => r.value_usd),
-      y: top.map((r) => `${r.exporter} → ${r.importer}`), marker: { color: "#6a8caf" },
-      hovertemplate: "%{y}: $%{x:,.0f}<extra></extra>",
-    }], { xaxis: { title: { text: `value (US$, ${rows[0].year})` } }, margin: { t: 10, r: 20, b: 50, l: 110 } });
-    const src = [...new Set(rows.map((r) => r.source))].join(", ");
-    $("trade-note").textContent = `Largest bilateral flows${rows[0].hs6 ? " (HS " + [...new Set(rows.map((r) => r.hs6))].join(", ") + ")" : ""}; source: ${src}.`;
+      type: "bar", orientation: "h", x: main.map((r) => r.value_usd), y: main.map((r) => r.exporter),
+      text: main.map((r) => `${(100 * r.share).toFixed(1)}%`), textposition: "auto",
+      marker: { color: "#6a8caf" }, hovertemplate: "%{y}: $%{x:,.0f}<extra></extra>",
+    }], { xaxis: { title: { text: `${importer} imports, US$ (${main[0].year})` } }, margin: { t: 10, r: 20, b: 50, l: 60 } });
+    $("trade-note").textContent = `${importer} imports by partner, HS ${hs[0]}` +
+      (hs.length > 1 ? ` (also in the data: HS ${hs.slice(1).join(", ")})` : "") + "; source: BACI/Comtrade trade flows.";
   } catch (err) {
     Plotly.purge(el);
-    el.innerHTML = "";
     $("trade-note").textContent = err.status === 501 ? "Trade flows are not available in this build." : err.message;
   }
 }
 
+const pct = (v) => (v === null || v === undefined ? "—" : `${(100 * v).toFixed(1)}%`);
+
 async function showRisk() {
   try {
     const rows = await FS.api("/api/risk");
-    const preferred = ["commodity", "stage", "year", "world_production", "unit", "hhi", "gw_hhi",
-      "top_share", "top_country", "import_reliance", "supply_risk"];
-    const keys = Object.keys(rows[0] || {});
-    const cols = preferred.filter((k) => keys.includes(k));
-    for (const k of keys) if (!cols.includes(k) && cols.length < 12 && typeof rows[0][k] !== "object") cols.push(k);
-    FS.table($("risk"), rows, cols, {
-      sortKey: keys.includes("hhi") ? "hhi" : null, sortDir: -1,
+    FS.table($("risk"), rows, [
+      { key: "commodity" }, { key: "stage" }, { key: "year" },
+      { key: "world_production", label: "world production", num: true }, { key: "unit" },
+      { key: "hhi", label: "HHI", num: true }, { key: "hhi_wgi", label: "HHI × WGI", num: true },
+      { key: "top_country", label: "top" }, { key: "top_share", label: "top share", num: true, format: pct },
+      { key: "china_share", label: "China", num: true, format: pct },
+      { key: "allied_share", label: "allies", num: true, format: pct },
+      { key: "us_net_import_reliance", label: "US import reliance", num: true, format: pct },
+      { key: "jpn_import_reliance", label: "JPN import reliance", num: true, format: pct },
+      { key: "eu_supply_risk", label: "EU supply risk", num: true },
+    ], {
+      sortKey: "hhi", sortDir: -1,
       onRowClick: (r) => {
+        if (!COMMODITIES.some((c) => c.slug === r.commodity)) return;
         $("commodity").value = r.commodity; fillStages();
-        if (r.stage) $("stage").value = r.stage;
+        if (r.stage && stagesOf(COMMODITIES.find((c) => c.slug === r.commodity)).includes(r.stage)) $("stage").value = r.stage;
         showProducers(); window.scrollTo(0, 0);
       },
     });
@@ -114,6 +127,7 @@ async function main() {
   $("commodity").addEventListener("change", () => { fillStages(); showProducers(); });
   $("stage").addEventListener("change", showProducers);
   $("year").addEventListener("change", showProducers);
+  $("importer").addEventListener("change", () => showTrade($("commodity").value, $("stage").value));
   showProducers();
   showRisk();
 }
