@@ -1,3 +1,271 @@
-"""Python API of the risk layer (see the package docstring)."""
+"""Python API of the risk layer: supply-risk metrics per commodity x stage, import sources.
 
-__all__: list[str] = []
+``risk()`` reads each commodity x stage's production series (the one ``supply`` shows: the
+latest observed year, USGS before IEA), the WGI, US net import reliance (USGS MCS Fig2/T5) and
+trade flows (BACI), and computes the metrics of :mod:`friendshore.risk` for all commodities
+at once. Formulas and assumptions: docs/risk.md.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Mapping
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..assumptions import Assumptions
+from ..conventions.commodities import all_commodities, validate_commodity, validate_stage
+from ..conventions.countries import group_members, validate_iso3
+from ..risk.concentration import concentration_table, scale_wgi
+from ..risk.crm import eu_supply_risk
+from ..risk.exposure import import_shares, net_import_reliance, reserves_to_production
+from ..store import Store, queries_risk
+from ._base import get_store
+
+__all__ = ["RISK_FIELDS", "import_sources", "risk", "risk_assumptions"]
+
+#: The documented fields of ``risk()``, in order; extra columns follow them.
+RISK_FIELDS = [
+    "commodity", "stage", "year", "unit", "world_production", "hhi", "hhi_wgi", "top_country",
+    "top_share", "china_share", "allied_share", "us_net_import_reliance",
+    "jpn_import_reliance", "eu_supply_risk",
+]
+_EXTRA = [
+    "hhi_10000", "top3_share", "n_countries", "coverage", "world_reported", "source",
+    "wgi_year", "reserves_year", "world_reserves", "reserves_lower_bound", "reserves_top_country",
+    "reserves_top_share", "china_reserves_share", "r_p_years", "us_nir_bound", "us_net_exporter",
+    "us_import_sources", "jpn_production", "jpn_net_imports_t", "jpn_net_exporter",
+    "jpn_import_sources", "jpn_top_source", "jpn_top_source_share", "jpn_china_import_share",
+    "trade_year", "trade_hs6", "eol_rir", "si_sr",
+]
+_KEYS = ["commodity", "stage"]
+_MULTI = ("risk_eol_rir", "risk_si_sr", "risk_export_restriction_factor")
+_N_SOURCES = 4
+
+
+def risk_assumptions(overrides: Mapping[str, Any] | None = None) -> Assumptions:
+    """The risk assumptions in force; ``name.key`` overrides set one commodity's (or country's)
+    value of a per-commodity assumption, e.g. ``{"risk_eol_rir.cobalt": 0.22}``."""
+    plain: dict[str, Any] = {}
+    for key, value in (overrides or {}).items():
+        base, _, sub = str(key).partition(".")
+        if sub and base in _MULTI:
+            current = plain.get(base, Assumptions()[base])
+            table = dict(current) if isinstance(current, Mapping) else {"*": current}
+            table[sub if base != "risk_export_restriction_factor" else sub.upper()] = value
+            plain[base] = table
+        else:
+            plain[key] = value
+    return Assumptions(plain)
+
+
+def _per_key(value: Any, keys: pd.Series) -> np.ndarray:
+    """A scalar or {key: value, "*": fallback} assumption as one float per key."""
+    if isinstance(value, Mapping):
+        fallback = float(value.get("*", np.nan))
+        return keys.map(lambda k: float(value.get(k, fallback))).to_numpy(dtype=float)
+    return np.full(len(keys), float(value))
+
+
+@cache
+def _content_factors() -> dict[str, float]:
+    """HS6 -> factor from traded gross tonnes to the commodity's basis (NaN: unknown)."""
+    from importlib import resources
+
+    path = resources.files("friendshore") / "data" / "trade" / "hs6_content.csv"
+    with path.open(encoding="utf-8") as fh:
+        return {
+            r["hs6"]: float(r["content_factor"]) if r["content_factor"] else np.nan
+            for r in csv.DictReader(fh)
+        }
+
+
+def _wgi_by_year(store: Store, a: Assumptions, years: Iterable[int]) -> dict[int, tuple]:
+    """Production year -> (WGI year used, {ISO3: scaled WGI}) with the latest WGI year <= it."""
+    g = queries_risk.governance_mean(store, a["risk_wgi_indicators"])
+    out: dict[int, tuple] = {}
+    avail = sorted(g["year"].unique())
+    for y in years:
+        usable = [w for w in avail if w <= y] or avail[:1]
+        if not usable:
+            out[int(y)] = (np.nan, {})
+            continue
+        wy = int(usable[-1])
+        sub = g[g["year"] == wy]
+        out[int(y)] = (wy, dict(zip(sub["country"], scale_wgi(sub["estimate"].to_numpy()),
+                                    strict=True)))
+    return out
+
+
+def _concentration(store: Store, prod: pd.DataFrame, a: Assumptions) -> pd.DataFrame:
+    """Concentration metrics of the picked production series, per production year's WGI."""
+    allies = group_members(a["risk_ally_group"])
+    tfac = a["risk_export_restriction_factor"]
+    countries = pd.Series(sorted(prod["country"].unique()))
+    t = dict(zip(countries, _per_key(tfac, countries), strict=True))
+    frames = []
+    for y, (wy, wgi) in _wgi_by_year(store, a, prod["year"].unique()).items():
+        part = concentration_table(
+            prod[prod["year"] == y], wgi_scaled=wgi, wgi_missing=float(a["risk_wgi_missing"]),
+            trade_factor=t, allies=allies,
+        )
+        frames.append(part.assign(wgi_year=wy))
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=_KEYS)
+    meta = prod.groupby(_KEYS, as_index=False).agg(unit=("unit", "first"),
+                                                    source=("source", "first"))
+    return out.merge(meta, on=_KEYS, how="left")
+
+
+def _reserves(store: Store, year: int | None) -> pd.DataFrame:
+    """Reserves of the picked series: world total, top holder and China's share."""
+    res = queries_risk.picked_rows(store, "reserves", year)
+    if res.empty:
+        return pd.DataFrame(columns=_KEYS)
+    conc = concentration_table(res.drop(columns="year"), keys=_KEYS)
+    world = res[res["country"] == "WLD"].groupby(_KEYS).agg(
+        wld=("value", "max"), reserves_lower_bound=("lower_bound", "any"),
+        reserves_year=("measure_year", "max"))
+    out = conc.set_index(_KEYS)[["world_production", "top_country", "top_share", "china_share"]]
+    out.columns = ["row_sum", "reserves_top_country", "reserves_top_share",
+                   "china_reserves_share"]
+    out = out.join(world, how="outer")
+    out["world_reserves"] = out["wld"].where(out["wld"].notna(), out["row_sum"])
+    years = res.groupby(_KEYS)["measure_year"].max()
+    out["reserves_year"] = out["reserves_year"].fillna(years)
+    out["reserves_lower_bound"] = out["reserves_lower_bound"].astype("boolean").fillna(False)
+    return out.drop(columns=["wld", "row_sum"]).reset_index()
+
+
+def _us(store: Store) -> pd.DataFrame:
+    """US net import reliance as a fraction (USGS percent / 100) with its bound and sources."""
+    nir = queries_risk.us_import_reliance(store)
+    return pd.DataFrame({
+        "commodity": nir["commodity"], "stage": nir["stage"], "us_year": nir["year"],
+        "us_net_import_reliance": np.where(nir["net_exporter"].fillna(False), 0.0,
+                                           nir["nir_pct"] / 100.0),
+        "us_nir_bound": nir["bound"], "us_net_exporter": nir["net_exporter"].fillna(False),
+        "us_import_sources": nir["import_sources"],
+    })
+
+
+def _japan(store: Store, a: Assumptions, prod: pd.DataFrame) -> pd.DataFrame:
+    """Japan's import reliance and import sources per commodity x stage from trade flows."""
+    source = a["risk_trade_source"]
+    tot = queries_risk.trade_totals(store, source, "JPN")
+    if tot.empty:
+        return pd.DataFrame(columns=_KEYS)
+    tot = tot[tot["year"] == tot.groupby(_KEYS)["year"].transform("max")]
+    tot = tot.groupby(_KEYS, as_index=False).agg(
+        trade_year=("year", "max"), trade_hs6=("hs6", "first"),
+        imports_t=("imports_t", "sum"), exports_t=("exports_t", "sum"))
+    jp = prod[prod["country"] == "JPN"].groupby(_KEYS)["value"].sum(min_count=1)
+    tot = tot.merge(jp.rename("jpn_listed").reset_index(), on=_KEYS, how="left")
+    usgs = prod[prod["kind"] == "usgs-mcs"].set_index(_KEYS).index
+    has_series = tot.set_index(_KEYS).index.isin(usgs)  # USGS lists every major producer
+    listed = tot.set_index(_KEYS).index.isin(jp.index)
+    zero_ok = bool(a["risk_jpn_unlisted_production_zero"])
+    p = np.where(listed, tot["jpn_listed"], np.where(has_series & zero_ok, 0.0, np.nan))
+    # tonnes of the flows that report a quantity (BACI leaves ~5 % of flows, by count, blank)
+    imports = tot["imports_t"].fillna(0.0)
+    exports = tot["exports_t"].fillna(0.0)
+    f = tot["trade_hs6"].map(_content_factors()).to_numpy(dtype=float)
+    tot["jpn_production"] = p
+    tot["jpn_net_imports_t"] = imports - exports
+    tot["jpn_import_reliance"] = net_import_reliance(p, imports, exports, f)
+    tot["jpn_net_exporter"] = (imports - exports) <= 0
+    flows = queries_risk.trade_by_partner(store, source, "JPN")
+    flows = flows[flows["year"] == flows.groupby(_KEYS)["year"].transform("max")]
+    sh = import_shares(flows, keys=_KEYS)
+    top = sh[sh["rank"] < _N_SOURCES].groupby(_KEYS)["exporter"].agg(list)
+    first = sh[sh["rank"] == 0].set_index(_KEYS)[["exporter", "share"]]
+    first.columns = ["jpn_top_source", "jpn_top_source_share"]
+    cn = sh[sh["exporter"] == "CHN"].set_index(_KEYS)["share"].rename("jpn_china_import_share")
+    out = tot.set_index(_KEYS).join(top.rename("jpn_import_sources")).join(first).join(cn)
+    has_imports = out["jpn_top_source"].notna()
+    out.loc[has_imports & out["jpn_china_import_share"].isna(), "jpn_china_import_share"] = 0.0
+    return out.reset_index().drop(columns=["jpn_listed", "imports_t", "exports_t"])
+
+
+def risk(
+    commodities: Iterable[str] | str | None = None,
+    year: int | None = None,
+    store: Store | None = None,
+    *,
+    assumptions: Mapping[str, Any] | None = None,
+) -> pd.DataFrame:
+    """Supply-risk metrics, one row per commodity x stage (fields: ``RISK_FIELDS`` + extras).
+
+    ``year`` picks the production year (default: each series' latest observed year). Values
+    the data do not allow are NaN (null in JSON), never 0. ``assumptions`` overrides named
+    risk assumptions (``risk_eol_rir``, ``risk_si_sr`` … ; ``name.slug`` for one commodity).
+    """
+    st = get_store(store)
+    a = risk_assumptions(assumptions)
+    wanted = None
+    if commodities is not None:
+        names = [commodities] if isinstance(commodities, str) else list(commodities)
+        wanted = {validate_commodity(c, where="risk") for c in names}
+    prod = queries_risk.picked_rows(st, "production", year)
+    if wanted is not None:
+        prod = prod[prod["commodity"].isin(wanted)]
+    conc = _concentration(st, prod, a)
+    out = conc.merge(_reserves(st, year), on=_KEYS, how="left")
+    us = _us(st)
+    jp = _japan(st, a, prod)
+    out = out.merge(us, on=_KEYS, how="outer").merge(jp, on=_KEYS, how="outer")
+    if wanted is not None:
+        out = out[out["commodity"].isin(wanted)]
+    if year is not None:
+        keep = out["year"].notna() | out["us_year"].eq(year) | out["trade_year"].eq(year)
+        out = out[keep]
+    out["year"] = out["year"].fillna(out["us_year"]).fillna(out["trade_year"]).astype("Int64")
+    units = {c.slug: c.unit for c in all_commodities().values()}
+    out["unit"] = out["unit"].fillna(out["commodity"].map(units))
+    out["r_p_years"] = reserves_to_production(out["world_reserves"], out["world_production"])
+    out["eol_rir"] = _per_key(a["risk_eol_rir"], out["commodity"])
+    out["si_sr"] = _per_key(a["risk_si_sr"], out["commodity"])
+    out["eu_supply_risk"] = eu_supply_risk(out["hhi_wgi"], out["eol_rir"], out["si_sr"])
+    for col in ("us_net_exporter", "jpn_net_exporter", "reserves_lower_bound"):
+        out[col] = out[col].astype("boolean")
+    out = out.sort_values(_KEYS, key=lambda s: s.map(_stage_order) if s.name == "stage" else s)
+    return out[[*RISK_FIELDS, *_EXTRA]].reset_index(drop=True)
+
+
+def _stage_order(stage: str) -> int:
+    return {"mine": 0, "refine": 1, "component": 2}.get(stage, 9)
+
+
+def import_sources(
+    country: str,
+    commodity: str,
+    *,
+    stage: str | None = None,
+    year: int | None = None,
+    source: str | None = None,
+    store: Store | None = None,
+) -> pd.DataFrame:
+    """Where ``country`` imports ``commodity`` from: exporter, value (USD), tonnes and share of
+    import value, largest first, from trade flows (default BACI 2024; latest year)."""
+    st = get_store(store)
+    iso = validate_iso3(country, where="import_sources")
+    slug = validate_commodity(commodity, where="import_sources")
+    src = source or Assumptions()["risk_trade_source"]
+    flows = queries_risk.trade_by_partner(st, src, iso, slug)
+    if stage is not None:
+        flows = flows[flows["stage"] == validate_stage(stage)]
+    if year is not None:
+        flows = flows[flows["year"] == year]
+    elif len(flows):
+        flows = flows[flows["year"] == flows["year"].max()]
+    cols = ["commodity", "stage", "year", "hs6", "exporter", "value_usd", "quantity", "share",
+            "rank"]
+    if flows.empty:
+        return pd.DataFrame(columns=cols)
+    sh = import_shares(flows, keys=["commodity", "stage", "year", "hs6"])
+    qty = flows.groupby(["commodity", "stage", "year", "hs6", "exporter"])["quantity"].sum(
+        min_count=1)
+    sh = sh.join(qty, on=["commodity", "stage", "year", "hs6", "exporter"])
+    return sh[cols].reset_index(drop=True)

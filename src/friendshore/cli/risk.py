@@ -1,7 +1,119 @@
-"""CLI commands of the risk layer."""
+"""CLI commands of the risk layer: ``risk`` (supply-risk table) and ``import-sources``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
 
 import typer
+
+from ..errors import ScenarioError
+
+JSON = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+#: Console width below which the table drops the columns in ``_WIDE_ONLY``.
+_WIDE = 120
+_WIDE_ONLY = ("year", "unit", "world", "hhi", "top_share", "allied_share")
+_PCT = ("top_share", "china_share", "allied_share", "us_net_import_reliance",
+        "jpn_import_reliance")
+
+
+def parse_sets(items: list[str] | None) -> dict[str, Any]:
+    """``name=value`` pairs (value parsed as YAML: numbers, booleans, lists) into a dict."""
+    import yaml
+
+    out: dict[str, Any] = {}
+    for item in items or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ScenarioError(f"expected NAME=VALUE, got {item!r}", path="--set")
+        out[name.strip()] = yaml.safe_load(value)
+    return out
+
+
+def risk(
+    commodities: Annotated[
+        list[str] | None, typer.Argument(help="Commodity slugs or names (default: all).")
+    ] = None,
+    year: Annotated[int | None, typer.Option(help="Production year (default: latest).")] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override an assumption: NAME=VALUE or NAME.SLUG=VALUE."),
+    ] = None,
+    json: JSON = False,
+) -> None:
+    """Supply-risk metrics, one row per commodity x stage (HHI, WGI-weighted HHI, shares,
+    US and Japan import reliance, EU supply risk)."""
+    from rich import box
+    from rich.table import Table
+
+    from ..api.risk import RISK_FIELDS, risk
+    from ._common import console, fmt, print_json
+
+    df = risk(commodities or None, year=year, assumptions=parse_sets(set_))
+    if json:
+        print_json(df[RISK_FIELDS])
+        return
+    show = df[["commodity", "stage"]].assign(
+        year=df["year"].astype("string").fillna("—"),
+        unit=df["unit"],
+        world=df["world_production"].map(fmt),
+        hhi=df["hhi"].map(lambda v: _num(v, 2)),
+        hhi_wgi=df["hhi_wgi"].map(lambda v: _num(v, 2)),
+        top=df["top_country"].fillna("—"),
+        **{c: (df[c] * 100).map(lambda v: _num(v, 0)) for c in _PCT},
+        eu_sr=df["eu_supply_risk"].map(lambda v: _num(v, 2)),
+    )
+    headers = {
+        "commodity": "commodity", "stage": "stage", "year": "year", "unit": "unit",
+        "world": "world prod.", "hhi": "hhi", "hhi_wgi": "hhi·wgi", "top": "top",
+        "top_share": "top%", "china_share": "CHN%", "allied_share": "ally%",
+        "us_net_import_reliance": "US NIR%", "jpn_import_reliance": "JP NIR%", "eu_sr": "EU SR",
+    }
+    if console.width < _WIDE:  # narrow terminal or pipe: the columns that matter most
+        headers = {k: v for k, v in headers.items() if k not in _WIDE_ONLY}
+    table = Table(
+        box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
+        title=f"Supply risk ({len(df)} commodity x stage rows)",
+        caption="— = not available from the data. hhi 0–1; hhi·wgi and EU SR 0–10 (EC 2017 "
+                "CRM method); shares are of listed producers. Formulas: docs/risk.md.",
+    )
+    for col, head in headers.items():
+        left = col in ("commodity", "stage", "unit", "top")
+        width = max([len(head), *show[col].astype(str).str.len()])
+        table.add_column(head, justify="left" if left else "right", no_wrap=True,
+                         min_width=width)
+    for rec in show[list(headers)].itertuples(index=False):
+        table.add_row(*map(str, rec))
+    console.print(table)
+
+
+def _num(value: float, digits: int) -> str:
+    """A rounded number for the table, or an em dash when missing."""
+    return "—" if value is None or value != value else f"{value:,.{digits}f}"
+
+
+def import_sources(
+    country: Annotated[str, typer.Argument(help="Importing country, ISO3 (e.g. JPN).")],
+    commodity: Annotated[str, typer.Argument(help="Commodity slug or name.")],
+    stage: Annotated[str | None, typer.Option(help="mine | refine | component")] = None,
+    year: Annotated[int | None, typer.Option(help="Trade year (default: latest).")] = None,
+    source: Annotated[str | None, typer.Option(help="Trade source, e.g. comtrade-2024.")] = None,
+    json: JSON = False,
+) -> None:
+    """Where COUNTRY imports COMMODITY from (share of import value), largest first."""
+    from ..api.risk import import_sources
+    from ._common import print_json, print_table
+
+    df = import_sources(country, commodity, stage=stage, year=year, source=source)
+    if json:
+        print_json(df)
+        return
+    print_table(df.assign(share=df["share"] * 100).rename(columns={"share": "share %"}),
+                columns=["commodity", "stage", "year", "hs6", "exporter", "value_usd",
+                         "quantity", "share %"],
+                title=f"{country.upper()} imports of {commodity}")
 
 
 def register(app: typer.Typer) -> None:
     """Add this layer's commands to ``app``."""
+    app.command("risk")(risk)
+    app.command("import-sources")(import_sources)

@@ -1,0 +1,121 @@
+"""risk() and `friendshore risk` on the shipped data: shape, published facts, null-not-zero."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from friendshore import risk
+from friendshore.api.risk import RISK_FIELDS, import_sources
+from friendshore.cli import app
+from friendshore.errors import UnknownNameError
+
+
+@pytest.fixture(scope="module")
+def table() -> pd.DataFrame:
+    return risk()
+
+
+def _row(df: pd.DataFrame, commodity: str, stage: str) -> pd.Series:
+    hit = df[(df.commodity == commodity) & (df.stage == stage)]
+    assert len(hit) == 1, (commodity, stage)
+    return hit.iloc[0]
+
+
+def test_fields_and_one_row_per_commodity_stage(table) -> None:
+    assert list(table.columns[: len(RISK_FIELDS)]) == RISK_FIELDS
+    assert not table.duplicated(["commodity", "stage"]).any()
+    usgs = table[table["source"].fillna("").str.startswith("usgs-mcs")]
+    assert usgs["commodity"].nunique() >= 70
+
+
+def test_published_usgs_facts(table) -> None:
+    ree = _row(table, "rare_earths", "mine")
+    assert ree["year"] == 2024 and ree["top_country"] == "CHN"
+    # 270,000 t of the rows' 393,950 t (68.5 %); of the rounded 390,000 t world total, 69.2 %
+    assert ree["china_share"] == pytest.approx(270_000 / 393_950, abs=1e-4)
+    assert ree["world_reported"] == 390_000
+    assert 270_000 / ree["world_reported"] == pytest.approx(0.692, abs=1e-3)
+    assert ree["us_net_import_reliance"] == pytest.approx(0.80)
+    co = _row(table, "cobalt", "mine")
+    assert co["top_country"] == "COD" and co["top_share"] == pytest.approx(0.76, abs=0.01)
+    ga = _row(table, "gallium", "refine")
+    assert ga["china_share"] == pytest.approx(0.99, abs=0.01)
+    assert ga["us_net_import_reliance"] == pytest.approx(1.0)
+
+
+def test_hhi_matches_shares_and_sr_defaults(table) -> None:
+    ok = table.dropna(subset=["hhi"])
+    assert ((ok["hhi"] >= 0) & (ok["hhi"] <= 1 + 1e-9)).all()
+    assert np.allclose(ok["hhi_10000"], 10_000 * ok["hhi"])
+    assert (ok["hhi"] >= ok["top_share"] ** 2 - 1e-12).all()
+    assert ((ok["hhi_wgi"] >= 0) & (ok["hhi_wgi"] <= 10)).all()
+    # neutral defaults: EOL-RIR 0, SI 1 -> SR equals the governance-weighted HHI
+    both = table.dropna(subset=["hhi_wgi"])
+    assert np.allclose(both["eu_supply_risk"], both["hhi_wgi"])
+
+
+def test_missing_is_null_not_zero(table) -> None:
+    magnets = _row(table, "rare_earths", "component")  # trade only: no production series
+    for field in ("world_production", "hhi", "hhi_wgi", "top_share", "eu_supply_risk"):
+        assert math.isnan(magnets[field])
+    assert magnets["jpn_top_source"] in {"PHL", "VNM", "CHN"}
+    copper_mine = _row(table, "copper", "mine")  # USGS reports NIR for refined copper only
+    assert math.isnan(copper_mine["us_net_import_reliance"])
+    assert _row(table, "copper", "refine")["us_net_import_reliance"] == pytest.approx(0.45)
+
+
+def test_japan_reliance_from_trade(table) -> None:
+    g = _row(table, "graphite", "mine")  # Japan mines no graphite and imports it
+    assert g["jpn_production"] == 0 and g["jpn_import_reliance"] == 1.0
+    assert g["jpn_top_source"] == "CHN"
+    ga = _row(table, "gallium", "refine")  # HS 811292 is a mixed group: no content basis
+    assert ga["jpn_production"] > 0 and math.isnan(ga["jpn_import_reliance"])
+
+
+def test_overrides_and_selection() -> None:
+    df = risk(["Gallium", "cobalt"], assumptions={"risk_eol_rir.gallium": 0.5,
+                                                  "risk_si_sr": 0.8})
+    assert set(df.commodity) == {"gallium", "cobalt"}
+    ga = _row(df, "gallium", "refine")
+    assert ga["eu_supply_risk"] == pytest.approx(ga["hhi_wgi"] * 0.5 * 0.8)
+    co = _row(df, "cobalt", "mine")
+    assert co["eu_supply_risk"] == pytest.approx(co["hhi_wgi"] * 0.8)
+    with pytest.raises(UnknownNameError, match="gallium"):
+        risk("galium")
+    y23 = risk("rare_earths", year=2023)
+    assert _row(y23, "rare_earths", "mine")["year"] == 2023
+
+
+def test_import_sources_japan_magnets() -> None:
+    df = import_sources("JPN", "rare_earths")
+    assert df["share"].sum() == pytest.approx(1.0)
+    assert df["share"].is_monotonic_decreasing
+    assert set(df["hs6"]) == {"850511"}
+
+
+def test_cli_json_shape() -> None:
+    res = CliRunner().invoke(app, ["risk", "--json"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)
+    assert all(list(r) == RISK_FIELDS for r in rows)
+    assert len({r["commodity"] for r in rows if r["hhi"] is not None}) >= 70
+    ree = next(r for r in rows if r["commodity"] == "rare_earths" and r["stage"] == "mine")
+    assert ree["top_country"] == "CHN"
+    magnets = next(r for r in rows if r["stage"] == "component" and
+                   r["commodity"] == "rare_earths")
+    assert magnets["hhi"] is None and magnets["world_production"] is None
+
+
+def test_cli_set_and_table() -> None:
+    res = CliRunner().invoke(app, ["risk", "gallium", "--set", "risk_si_sr=0.5", "--json"])
+    assert res.exit_code == 0, res.output
+    row = json.loads(res.stdout)[0]
+    assert row["eu_supply_risk"] == pytest.approx(row["hhi_wgi"] * 0.5)
+    res = CliRunner().invoke(app, ["risk", "cobalt"])
+    assert res.exit_code == 0 and "cobalt" in res.stdout
