@@ -207,8 +207,9 @@ def mic_table(level: int = 185) -> IOTable:
     names_col = "name_en" if "name_en" in lab.columns else "name_ja"
     names = lab.set_index("code")[names_col].reindex(sectors).fillna("").tolist()
     gfcf = t.loc[sectors, [c for c in ("invg", "invp") if c in t.columns]].sum(axis=1)
-    build = [s for s in sectors if s.startswith("41")] or [sectors[-1]]
-    construction = gfcf[build] / gfcf[build].sum()
+    build = ["04"] if level == 13 else [s for s in sectors if s.startswith("41")]
+    construction = gfcf[build] / gfcf[build].sum() if gfcf[build].sum() > 0 else pd.Series(
+        1.0 / len(build), index=build)
     return IOTable(
         country="JPN", source="mic", year=2015, level=level, labels=sectors, names=names,
         Z=Z, x=t.loc[sectors, "Total"].to_numpy(), f=f,

@@ -1,0 +1,106 @@
+"""Commodity → first-use industries: which IO industries consume a mineral, and how much.
+
+The mapping is data (``data/bridge/*.csv``), not code:
+
+* ``us_first_use.csv``: commodity slug → BEA summary industry, share of the commodity's use,
+  the BEA commodity that supplies it, ``estimate``/``unmapped`` flags and a source per row;
+* ``jpn_first_use.csv``: the same onto MIC 2015 185-sector codes, with the US industry whose
+  commodity intensity Japan borrows (``us_industry``);
+* ``us_consumption_value.csv``: the value of US consumption per commodity, computed from the
+  USGS MCS2025 salient files by ``tools/make_us_values.py`` (quantity × price, columns named).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import pandas as pd
+
+from ..errors import IngestError, UnknownNameError
+
+__all__ = ["FirstUse", "bridge_table", "consumption_value", "first_use", "unmapped"]
+
+FILES = {"USA": "us_first_use.csv", "JPN": "jpn_first_use.csv"}
+_CODE_COL = {"USA": "industry", "JPN": "sector"}
+
+
+def _read(name: str) -> pd.DataFrame:
+    path = resources.files("friendshore") / "data" / "bridge" / name
+    with path.open("rb") as fh:
+        return pd.read_csv(fh, dtype=str, keep_default_na=False)
+
+
+@cache
+def bridge_table(country: str) -> pd.DataFrame:
+    """The first-use table of ``country`` ('USA' or 'JPN'), validated, shares as floats."""
+    if country not in FILES:
+        raise UnknownNameError("bridge country", country, FILES)
+    name = FILES[country]
+    df = _read(name)
+    code = _CODE_COL[country]
+    for col in ("commodity", code, "share", "supplier", "estimate", "unmapped", "source"):
+        if col not in df.columns:
+            raise IngestError("missing column", file=name, row=1, field=col)
+    df["unmapped"] = df["unmapped"].str.lower().eq("true")
+    df["estimate"] = df["estimate"].str.lower().eq("true")
+    df["share"] = pd.to_numeric(df["share"].replace("", None), errors="coerce")
+    mapped = df[~df["unmapped"]]
+    bad = mapped[mapped["share"].isna() | (mapped["share"] <= 0) | (mapped[code] == "")]
+    if len(bad):
+        raise IngestError("mapped row needs an industry and a positive share", file=name,
+                          row=int(bad.index[0]) + 2, field="share")
+    sums = mapped.groupby("commodity")["share"].sum()
+    off = sums[(sums - 1).abs() > 1e-4]
+    if len(off):
+        row = int(mapped.index[mapped["commodity"] == off.index[0]][0]) + 2
+        raise IngestError(f"shares of {off.index[0]} sum to {off.iloc[0]:.4f}, not 1",
+                          file=name, row=row, field="share")
+    return df.rename(columns={code: "industry"})
+
+
+@dataclass(frozen=True)
+class FirstUse:
+    """First-use industries of one commodity in one country (empty when unmapped)."""
+
+    country: str
+    commodity: str
+    rows: pd.DataFrame
+    unmapped: bool
+
+    @property
+    def shares(self) -> pd.Series:
+        """Share of the commodity's use per first-use industry code (sums to 1)."""
+        s = self.rows.set_index("industry")["share"]
+        return s / s.sum()
+
+
+def first_use(country: str, commodity: str) -> FirstUse:
+    """First-use rows of ``commodity`` for ``country``; unknown slugs raise with matches."""
+    df = bridge_table(country)
+    rows = df[df["commodity"] == commodity]
+    if rows.empty:
+        raise UnknownNameError("commodity", commodity, sorted(df["commodity"].unique()),
+                               where=f"{FILES[country]}")
+    mapped = rows[~rows["unmapped"]].reset_index(drop=True)
+    return FirstUse(country, commodity, mapped, unmapped=mapped.empty)
+
+
+def unmapped(country: str = "USA") -> list[str]:
+    """Commodities flagged ``unmapped`` (no first-use industry) for ``country``."""
+    df = bridge_table(country)
+    return sorted(df.loc[df["unmapped"], "commodity"].unique())
+
+
+@cache
+def _values() -> pd.DataFrame:
+    df = _read("us_consumption_value.csv")
+    df["value_usd"] = pd.to_numeric(df["value_usd"])
+    return df.set_index("commodity")
+
+
+def consumption_value(commodity: str) -> float | None:
+    """Value of US consumption of ``commodity`` in USD (MCS2025 salient data), or None."""
+    df = _values()
+    return float(df.at[commodity, "value_usd"]) if commodity in df.index else None
