@@ -1,3 +1,174 @@
-"""Python API of the stress layer (see the package docstring)."""
+"""Python API of the stress layer: scenarios, stress runs, saved runs and the sweep.
 
-__all__: list[str] = []
+    >>> import friendshore as fs
+    >>> out = fs.stress("china-gallium-germanium-ban", draws=1000)      # doctest: +SKIP
+    >>> out["countries"]["JPN"]["shortfall_pct"]["p95"]                  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..assumptions import Assumptions
+from ..errors import UnknownNameError
+from ..network.build import build_network
+from ..results import TAILS, summarise
+from ..scenarios.spec import Scenario, parse_scenario, read_scenario_file
+from ..store import Store
+from ..stress.engine import StressResult, run_scenario
+from ._base import get_store
+
+__all__ = [
+    "country_summary",
+    "load_scenario",
+    "run",
+    "run_stress",
+    "runs",
+    "scenarios",
+    "stress",
+    "sweep",
+]
+
+
+def _scenario_files() -> dict[str, Any]:
+    folder = resources.files("friendshore") / "data" / "scenarios"
+    return {p.name.removesuffix(".yaml"): p for p in sorted(folder.iterdir(), key=lambda p: p.name)
+            if p.name.endswith(".yaml")}
+
+
+def scenarios() -> list[dict[str, Any]]:
+    """The shipped scenarios: name, description, shocks, draws, horizon and countries."""
+    out = []
+    for name, path in _scenario_files().items():
+        sc = read_scenario_file(Path(str(path)))
+        out.append({
+            "name": name,
+            "description": sc.description,
+            "shocks": ", ".join(dict.fromkeys(
+                f"{getattr(ev, 'exporter', None) or getattr(ev, 'country', 'all')} "
+                f"{ev.commodity}/{ev.stage} ({ev.kind.replace('_', ' ')})" for ev in sc.shocks)),
+            "draws": sc.draws,
+            "horizon_months": sc.horizon_months,
+            "countries": sc.countries,
+        })
+    return out
+
+
+def load_scenario(scenario: str | Path | Mapping[str, Any] | Scenario) -> Scenario:
+    """A Scenario from a shipped name, a YAML path, a mapping or a Scenario."""
+    if isinstance(scenario, Scenario):
+        return scenario
+    if isinstance(scenario, Mapping):
+        return parse_scenario(scenario)
+    text = str(scenario)
+    files = _scenario_files()
+    if text in files:
+        return read_scenario_file(Path(str(files[text])))
+    path = Path(text).expanduser()
+    if path.suffix in {".yaml", ".yml"} or path.exists():
+        return read_scenario_file(path)
+    raise UnknownNameError("scenario", text, files)
+
+
+def run_stress(
+    scenario: str | Path | Mapping[str, Any] | Scenario,
+    *,
+    draws: int | None = None,
+    seed: int | None = None,
+    countries: Sequence[str] | None = None,
+    assumptions: Mapping[str, Any] | None = None,
+    backend: str = "numpy",
+    progress: Callable[[float], None] | None = None,
+    store: Store | None = None,
+) -> StressResult:
+    """Run a scenario and return the per-draw :class:`~friendshore.stress.StressResult`.
+
+    ``assumptions`` overrides named assumptions on top of the scenario's own block.
+    """
+    sc = load_scenario(scenario)
+    if assumptions:
+        sc = sc.with_settings(assumptions={**sc.assumptions, **dict(assumptions)})
+    network = build_network(get_store(store), Assumptions(sc.assumptions))
+    return run_scenario(sc, network, draws=draws, seed=seed, countries=countries,
+                        backend=backend, progress=progress)
+
+
+def country_summary(result: StressResult, country: str) -> dict[str, dict[str, float]]:
+    """One country's four summaries (shortfall_pct 0..100, shortfall_t, price_multiplier,
+    stockpile_months), each mean/p5/p50/p95/cvar95 with the tail named in ``results.TAILS``."""
+    arrays = result.country_arrays(country)
+    per_draw = {
+        "shortfall_pct": arrays["shortfall_share"] * 100.0,
+        "shortfall_t": arrays["shortfall_t"],
+        "price_multiplier": arrays["price_multiplier"],
+        "stockpile_months": arrays["stockpile_months"],
+    }
+    return {key: summarise(values, TAILS[key]) for key, values in per_draw.items()}
+
+
+def stress(
+    scenario: str | Path | Mapping[str, Any] | Scenario,
+    draws: int | None = None,
+    seed: int | None = None,
+    countries: Sequence[str] | None = None,
+    save: bool = False,
+    progress: Callable[[float], None] | None = None,
+    store: Store | None = None,
+    assumptions: Mapping[str, Any] | None = None,
+    backend: str = "numpy",
+) -> dict[str, Any]:
+    """Run a scenario and summarise it per country of interest.
+
+    Returns ``{"scenario", "draws", "seed", "countries": {ISO3: {"shortfall_pct",
+    "shortfall_t", "price_multiplier", "stockpile_months"}}}`` (plus ``run_id`` when
+    ``save``); the run's inputs, seed and outputs are then saved in one transaction.
+    """
+    st = get_store(store)
+    result = run_stress(scenario, draws=draws, seed=seed, countries=countries,
+                        assumptions=assumptions, backend=backend, progress=progress, store=st)
+    out: dict[str, Any] = {
+        "scenario": result.scenario.name,
+        "draws": result.draws,
+        "seed": result.seed,
+        "countries": {c: country_summary(result, c) for c in result.countries},
+    }
+    if save:
+        inputs = {"scenario": result.scenario.model_dump(mode="json"),
+                  "assumptions": result.assumptions,
+                  "markets": [f"{c}/{s}" for c, s in result.markets]}
+        out["run_id"] = st.save_run("stress", result.scenario.name, inputs, out,
+                                    seed=result.seed)
+    return out
+
+
+def runs(kind: str | None = None, store: Store | None = None) -> list[dict[str, Any]]:
+    """Saved runs, newest first (id, kind, name, created_at, version, seed)."""
+    df = get_store(store).list_runs(kind)
+    df["created_at"] = df["created_at"].astype(str)
+    return df.to_dict(orient="records")
+
+
+def run(run_id: str, store: Store | None = None) -> dict[str, Any]:
+    """One saved run with its inputs and outputs."""
+    return get_store(store).get_run(run_id)
+
+
+def sweep(
+    draws: int = 1000,
+    seed: int = 0,
+    countries: Sequence[str] | None = None,
+    progress: Callable[[float], None] | None = None,
+    store: Store | None = None,
+    assumptions: Mapping[str, Any] | None = None,
+    scheduler: str | None = None,
+) -> dict[str, Any]:
+    """Full 12-month restrictions by every major exporter, ranked per country of interest
+    (see :func:`friendshore.stress.sweep.run_sweep`)."""
+    from ..stress.sweep import run_sweep
+
+    network = build_network(get_store(store))
+    return run_sweep(network, draws=draws, seed=seed, countries=countries, progress=progress,
+                     assumptions=assumptions, scheduler=scheduler)

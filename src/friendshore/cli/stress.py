@@ -1,7 +1,167 @@
-"""CLI commands of the stress layer."""
+"""CLI commands of the stress layer: ``stress``, ``scenarios``, ``runs list|show`` and ``sweep``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
 
 import typer
+import yaml
+
+from ..errors import ScenarioError
+from ._common import console, console_err, print_json, print_table
+
+JSON = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+COUNTRIES = Annotated[
+    str | None, typer.Option("--countries", help="Countries of interest, e.g. USA,JPN,DEU.")
+]
+
+runs_app = typer.Typer(help="Saved stress runs.", no_args_is_help=True)
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Callable[[float], None]]:
+    """A rich progress bar on stderr (stdout stays clean for --json); yields the callback."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                  TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
+                  console=console_err, transient=True) as bar:
+        task = bar.add_task(label, total=1.0)
+        yield lambda fraction: bar.update(task, completed=fraction)
+
+
+def _countries(text: str | None) -> list[str] | None:
+    return [c.strip().upper() for c in text.split(",") if c.strip()] if text else None
+
+
+def _overrides(pairs: list[str] | None) -> dict[str, Any]:
+    """``--set name=value`` pairs; values are read as YAML (numbers, mappings, lists)."""
+    out: dict[str, Any] = {}
+    for i, pair in enumerate(pairs or []):
+        if "=" not in pair:
+            raise ScenarioError(f"expected name=value, got {pair!r}", path=f"--set[{i}]")
+        name, value = pair.split("=", 1)
+        out[name.strip()] = yaml.safe_load(value)
+    return out
+
+
+def _summary_rows(out: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for country, stats in out["countries"].items():
+        for quantity, s in stats.items():
+            rows.append({"country": country, "quantity": quantity, **s})
+    return rows
+
+
+def stress(
+    scenario: Annotated[str, typer.Argument(help="Shipped scenario name or a YAML file.")],
+    draws: Annotated[int | None, typer.Option("--draws", min=1, help="Monte Carlo draws.")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Random seed.")] = None,
+    countries: COUNTRIES = None,
+    save: Annotated[bool, typer.Option("--save", help="Save inputs, seed and outputs.")] = False,
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", help="Override a named assumption: name=value (repeatable).")] = None,
+    backend: Annotated[str, typer.Option(help="numpy or cupy (GPU, optional).")] = "numpy",
+    json: JSON = False,
+) -> None:
+    """Run SCENARIO: shortfall, price and stockpile cover per country of interest."""
+    from .. import api
+
+    with _progress(f"stress {scenario}") as progress:
+        out = api.stress(scenario, draws=draws, seed=seed, countries=_countries(countries),
+                         save=save, progress=progress, assumptions=_overrides(set_),
+                         backend=backend)
+    if json:
+        print_json(out)
+        return
+    caption = "shortfall_pct: % of demand over the horizon; cvar95: mean of the worst 5 % " \
+              "(lowest for stockpile_months)"
+    if "run_id" in out:
+        caption += f"; saved as run {out['run_id']}"
+    print_table(_summary_rows(out), title=f"{out['scenario']} · {out['draws']:,} draws · "
+                f"seed {out['seed']}", caption=caption)
+
+
+def scenarios(json: JSON = False) -> None:
+    """List the shipped scenarios."""
+    from .. import api
+
+    rows = api.scenarios()
+    if json:
+        print_json(rows)
+        return
+    print_table(rows, columns=["name", "description", "shocks", "draws", "horizon_months"],
+                title="Shipped scenarios")
+
+
+@runs_app.command("list")
+def runs_list(json: JSON = False) -> None:
+    """List saved runs, newest first."""
+    from .. import api
+
+    rows = api.runs()
+    if json:
+        print_json(rows)
+        return
+    if not rows:
+        console.print("no saved runs (use --save)")
+        return
+    print_table(rows, title="Saved runs")
+
+
+@runs_app.command("show")
+def runs_show(
+    run_id: Annotated[str, typer.Argument(help="Run id from `friendshore runs list`.")],
+    json: JSON = False,
+) -> None:
+    """Show one saved run: its inputs and outputs."""
+    from .. import api
+
+    row = api.run(run_id)
+    if json:
+        print_json(row)
+        return
+    console.print(f"[bold]{row['id']}[/] · {row['kind']} · {row['name']} · seed {row['seed']} · "
+                  f"{row['created_at']} · friendshore {row['version']}")
+    outputs = row["outputs"]
+    if "countries" in outputs and isinstance(outputs["countries"], dict):
+        print_table(_summary_rows(outputs), title="Outputs")
+    else:
+        print_json(outputs)
+
+
+def sweep(
+    draws: Annotated[int, typer.Option("--draws", min=1, help="Draws per scenario.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", min=0)] = 0,
+    countries: COUNTRIES = None,
+    scheduler: Annotated[str | None, typer.Option(
+        help="Dask: 'local' for a LocalCluster or a scheduler address (optional).")] = None,
+    top: Annotated[int, typer.Option(help="Rows per country in the table.")] = 15,
+    json: JSON = False,
+) -> None:
+    """Full 12-month restriction by every exporter with >= 10 % of world supply, ranked."""
+    from .. import api
+
+    with _progress("sweep") as progress:
+        out = api.sweep(draws=draws, seed=seed, countries=_countries(countries),
+                        progress=progress, scheduler=scheduler)
+    if json:
+        print_json(out)
+        return
+    for country, rows in out["ranking"].items():
+        show = [{"exporter": r["exporter"], "commodity": r["commodity"], "stage": r["stage"],
+                 "world %": 100 * r["world_share"], "short % mean": r["shortfall_pct_mean"],
+                 "short % cvar95": r["shortfall_pct_cvar95"], "short mean": r["shortfall_t_mean"],
+                 "price x": r["price_multiplier_mean"]} for r in rows[:top]]
+        print_table(show, title=f"{country}: full 12-month restrictions, worst first",
+                    caption=f"{out['scenarios']} scenarios x {out['draws']:,} draws")
 
 
 def register(app: typer.Typer) -> None:
     """Add this layer's commands to ``app``."""
+    app.command("stress")(stress)
+    app.command("scenarios")(scenarios)
+    app.add_typer(runs_app, name="runs")
+    app.command("sweep")(sweep)

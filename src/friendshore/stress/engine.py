@@ -24,6 +24,7 @@ import numpy as np
 from ..assumptions import Assumptions
 from ..conventions.countries import group_members
 from ..errors import ScenarioError, UnknownNameError
+from ..network.build import stockpile_months
 from ..network.checks import check_outcome
 from ..network.supply import SupplyNetwork
 from ..scenarios.sampling import sample_scenario
@@ -172,7 +173,9 @@ def _plan(
     pos = {m: k for k, m in enumerate(involved)}
     upstream = {pos[d]: pos[m] for m in involved if (d := net.downstream(m)) in pos}
     shock_markets = [net.market(ev.commodity, ev.stage) for _, ev in events]
-    reported = list(dict.fromkeys(pos[m] for m in shock_markets)) or list(range(len(involved)))
+    # each shock is reported where its chain ends: the form in which countries consume it
+    reported = (list(dict.fromkeys(pos[net.chain(m)[-1]] for m in shock_markets))
+                or list(range(len(involved))))
 
     coi_codes = list(scenario.countries)
     extra = {ev.country for _, ev in caps} | set(coi_codes)
@@ -197,10 +200,9 @@ def _plan(
         flows[j, :k, :k] = net.flows[m][np.ix_(sub, sub)]
         capacity[j, :k] = net.capacity[m][sub]
         base_stock[j, :k] = net.stockpile_months[m][sub]
-    if {"stress_stockpile_months", "stress_stockpile_months_by_country"} & set(values.overrides):
-        by = values["stress_stockpile_months_by_country"] or {}
-        base_stock[:] = [float(by.get(c, values["stress_stockpile_months"]))
-                         for c in sub_codes_ext]
+    if any("stockpile_months" in key for key in values.overrides):
+        for j, m in enumerate(involved):
+            base_stock[j] = stockpile_months(values, net.markets[m][0], sub_codes_ext)
     eps = [(_elasticity(values, "supply", net.markets[m][0]),
             _elasticity(values, "demand", net.markets[m][0])) for m in involved]
 

@@ -1,0 +1,38 @@
+"""SQL of the stress layer: the observed supply and bilateral trade rows the network needs."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .store import Store
+
+__all__ = ["network_signature", "observed_supply", "trade_quantities"]
+
+
+def observed_supply(store: Store) -> pd.DataFrame:
+    """Observed (non-projection) production, capacity and reserves rows, aggregates included."""
+    return store.query(
+        """
+        SELECT source, commodity, stage, country, is_aggregate, measure, year,
+               coalesce(value, 0) AS value, unit
+        FROM supply
+        WHERE scenario IS NULL AND measure IN ('production', 'capacity', 'reserves')
+        """
+    )
+
+
+def trade_quantities(store: Store) -> pd.DataFrame:
+    """Bilateral trade quantities (> 0) between different countries, every source and year."""
+    return store.query(
+        """
+        SELECT source, year, commodity, stage, exporter, importer, quantity, unit
+        FROM trade_flows
+        WHERE quantity > 0 AND exporter <> importer
+        """
+    )
+
+
+def network_signature(store: Store) -> str:
+    """Changes whenever a source is (re)loaded: the network cache key."""
+    df = store.query("SELECT count(*) AS n, max(loaded_at) AS t, sum(rows) AS r FROM sources")
+    return "|".join(str(v) for v in df.iloc[0].tolist())
