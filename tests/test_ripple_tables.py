@@ -77,3 +77,13 @@ def test_bad_cell_names_file_row_and_field(tmp_path) -> None:
     with pytest.raises(IngestError, match=r"row 3.*field") as err:
         io_tables.read_mic(13, tmp_path)
     assert err.value.file == path.name
+
+
+def test_io_tables_are_listed_in_the_store_sources(store) -> None:
+    got = store.query("SELECT source, first_year, last_year FROM sources WHERE kind = 'io-tables'")
+    assert set(got["source"]) == {"bea-io-summary", "mic-io-2015", "wiod-2013"}
+
+
+def test_reader_validates_each_shipped_folder() -> None:
+    for path in io_tables.shipped():
+        assert io_tables.read(path) == {}

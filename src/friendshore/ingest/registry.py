@@ -30,6 +30,7 @@ READERS: dict[str, str] = {
     "wgi": "wgi",
     "baci": "trade",
     "comtrade": "comtrade",
+    "io-tables": "io_tables",
 }
 
 
