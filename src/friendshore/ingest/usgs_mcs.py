@@ -32,6 +32,8 @@ USGS labels map to slugs through ``data/usgs_names.csv``; a label that file lack
 
 from __future__ import annotations
 
+import csv
+import itertools
 import re
 from functools import cache
 from importlib import resources
@@ -541,6 +543,14 @@ def _salient_column(col: str) -> tuple[str, str | None, float, float]:
     return col, None, 1.0, 1.0
 
 
+def _first_rows(path: Path, n: int = 3) -> pd.DataFrame:
+    """The header and first ``n`` rows of a CSV (enough to read its SOURCE column)."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(itertools.islice(csv.reader(fh), n + 1))
+    header = [clean_text(h) for h in rows[0]] if rows else []
+    return pd.DataFrame([r[: len(header)] for r in rows[1:]], columns=header)
+
+
 def _kind_of(path: Path) -> str:
     """Which MCS table a CSV is, from its header."""
     try:
@@ -587,7 +597,7 @@ def _read(path: str | Path) -> tuple[dict[str, pd.DataFrame], str]:
     t5_nir = []
     for f in _files(path):
         kind = _kind_of(f)
-        head = read_strict(f).head(5) if kind != "world" else None
+        head = _first_rows(f) if kind != "world" else None
         if kind == "world":
             raw = read_strict(f)
             editions.add(_edition(raw, "SOURCE", f))
