@@ -401,11 +401,9 @@ def validate_names(scenario: Scenario, network: Any) -> Assumptions:
 
 
 def _check_producer(network: Any, m: int, code: str, where: str) -> None:
-    """``code`` is a real country that produces in market ``m`` of ``network``."""
-    code = validate_iso3(code, where=where) if code != "OTH" else code
-    prod = network.production[m]
-    producers = [c for c, q in zip(network.countries, prod, strict=True) if q > 0]
+    """``code`` produces in market ``m`` of ``network``; else close matches among producers."""
+    producers = [c for c, q in zip(network.countries, network.production[m], strict=True)
+                 if q > 0]
     if code not in producers:
         commodity, stage = network.markets[m]
         raise UnknownNameError(f"producer of {commodity} ({stage})", code, producers, where=where)
-
