@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from friendshore import risk
 from friendshore.api.risk import RISK_FIELDS, import_sources
 from friendshore.cli import app
-from friendshore.errors import UnknownNameError
+from friendshore.errors import FriendshoreError, UnknownNameError
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +88,10 @@ def test_overrides_and_selection() -> None:
     assert co["eu_supply_risk"] == pytest.approx(co["hhi_wgi"] * 0.8)
     with pytest.raises(UnknownNameError, match="gallium"):
         risk("galium")
+    with pytest.raises(FriendshoreError, match="years with data: .*2024"):
+        risk(year=1900)
+    with pytest.raises(UnknownNameError, match="baci-hs17-2024"):
+        risk("gallium", assumptions={"risk_trade_source": "baci-2024"})
     y23 = risk("rare_earths", year=2023)
     assert _row(y23, "rare_earths", "mine")["year"] == 2023
 

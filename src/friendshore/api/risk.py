@@ -19,6 +19,7 @@ import pandas as pd
 from ..assumptions import Assumptions
 from ..conventions.commodities import all_commodities, validate_commodity, validate_stage
 from ..conventions.countries import group_members, validate_iso3
+from ..errors import FriendshoreError, UnknownNameError
 from ..risk.concentration import concentration_table, scale_wgi
 from ..risk.crm import eu_supply_risk
 from ..risk.exposure import import_shares, net_import_reliance, reserves_to_production
@@ -208,7 +209,12 @@ def risk(
     if commodities is not None:
         names = [commodities] if isinstance(commodities, str) else list(commodities)
         wanted = {validate_commodity(c, where="risk") for c in names}
+    _check_trade_source(st, a["risk_trade_source"])
     prod = queries_risk.picked_rows(st, "production", year)
+    if prod.empty and year is not None:
+        years = ", ".join(map(str, queries_risk.observed_years(st)))
+        raise FriendshoreError(f"no observed production data for {year}; years with data: "
+                               f"{years}")
     if wanted is not None:
         prod = prod[prod["commodity"].isin(wanted)]
     conc = _concentration(st, prod, a)
@@ -234,6 +240,13 @@ def risk(
     return out[[*RISK_FIELDS, *_EXTRA]].reset_index(drop=True)
 
 
+def _check_trade_source(store: Store, source: str) -> None:
+    """Raise listing the loaded trade sources when ``source`` is not one of them."""
+    known = queries_risk.trade_sources(store)
+    if source not in known:
+        raise UnknownNameError("trade source", source, known, where="risk_trade_source")
+
+
 def _stage_order(stage: str) -> int:
     return {"mine": 0, "refine": 1, "component": 2}.get(stage, 9)
 
@@ -253,6 +266,7 @@ def import_sources(
     iso = validate_iso3(country, where="import_sources")
     slug = validate_commodity(commodity, where="import_sources")
     src = source or Assumptions()["risk_trade_source"]
+    _check_trade_source(st, src)
     flows = queries_risk.trade_by_partner(st, src, iso, slug)
     if stage is not None:
         flows = flows[flows["stage"] == validate_stage(stage)]

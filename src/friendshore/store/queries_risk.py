@@ -11,8 +11,10 @@ from .store import Store
 
 __all__ = [
     "governance_mean",
+    "observed_years",
     "picked_rows",
     "trade_by_partner",
+    "trade_sources",
     "trade_totals",
     "us_import_reliance",
 ]
@@ -120,3 +122,17 @@ def trade_by_partner(
         """,
         {"s": source, "i": importer, "c": commodity},
     )
+
+
+def observed_years(store: Store) -> list[int]:
+    """Years with at least one observed production value, ascending."""
+    df = store.query(
+        "SELECT DISTINCT year FROM supply WHERE measure = 'production' AND scenario IS NULL "
+        "AND value IS NOT NULL ORDER BY year"
+    )
+    return [int(y) for y in df["year"]]
+
+
+def trade_sources(store: Store) -> list[str]:
+    """Sources with rows in ``trade_flows``."""
+    return store.query("SELECT DISTINCT source FROM trade_flows ORDER BY 1")["source"].tolist()
