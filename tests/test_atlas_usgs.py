@@ -111,6 +111,16 @@ def test_combined_country_row_is_not_attributed(world: pd.DataFrame) -> None:
     assert oth["value"] == 60_000 + 80_000 and "United States and Canada" in oth["note"]
 
 
+def test_salient_long_format() -> None:
+    sal = usgs_mcs.read(usgs_mcs.shipped()[0])["us_salient"]
+    ree = sal.query("commodity == 'rare_earths' and year == 2024").set_index("variable")
+    assert ree.loc["NIR_Compounds-Metals", "value"] == 80  # '_t' suffix, but a percentage
+    assert ree.loc["NIR_Compounds-Metals", "unit"] == "pct"
+    assert ree.loc["USprod_Concentrate", "value"] == 45_000
+    ga = sal.query("commodity == 'gallium' and year == 2024").set_index("variable")
+    assert ga.loc["Imports_GaAs", "value"] == 180 and ga.loc["Imports_GaAs", "unit"] == "t"
+
+
 def test_import_reliance_fig2() -> None:
     nir = usgs_mcs.read(usgs_mcs.shipped()[0])["us_import_reliance"].set_index("commodity")
     assert nir.loc["rare_earths", "nir_pct"] == 80

@@ -495,12 +495,17 @@ def read_t4(path: Path) -> pd.DataFrame:
 
 def read_salient(path: Path) -> pd.DataFrame:
     """``us_salient`` rows (long format, masses in t) from one per-commodity salient CSV."""
+    return _parse_salient(_salient_cells(path))
+
+
+def _salient_cells(path: Path) -> pd.DataFrame:
+    """One salient CSV as raw long cells: commodity slug, label, year, column, text."""
     file = str(path)
     df = read_strict(path)
     require_columns(df, ["Commodity", "Year"], file)
     df = df[df["Year"].map(clean_text) != ""]
     if df.empty:
-        return pd.DataFrame()
+        return pd.DataFrame(columns=["commodity", "usgs_name", "year", "column", "text"])
     label = clean_text(df["Commodity"].iloc[0])
     first = int(df[ROW].iloc[0])
     slugs = [s for s, _ in _slugs_for("salient", label, file=file, row=first, field="Commodity")]
@@ -511,23 +516,27 @@ def read_salient(path: Path) -> pd.DataFrame:
                           field="Year")
     fixed = ("DataSource", "Source", "Commodity", "Year", ROW)
     var_cols = [c for c in df.columns if c not in fixed]
-    spec = pd.DataFrame([_salient_column(c) for c in var_cols], index=var_cols,
-                        columns=["variable", "unit", "mul", "div"])
-    long = df.assign(year=years.astype(int)).melt(
-        id_vars=["year"], value_vars=var_cols, var_name="column", value_name="text"
+    long = df.assign(year=years.astype(int), usgs_name=label).melt(
+        id_vars=["usgs_name", "year"], value_vars=var_cols, var_name="column",
+        value_name="text",
     )
-    text = long["text"].map(clean_text).str.replace("\u2212", "-", regex=False)
+    return pd.concat([long.assign(commodity=s) for s in slugs or [None]], ignore_index=True)
+
+
+def _parse_salient(cells: pd.DataFrame) -> pd.DataFrame:
+    """Parse raw salient cells (of any number of files at once) into ``us_salient`` rows."""
+    columns = cells["column"].unique()
+    spec = pd.DataFrame([_salient_column(c) for c in columns], index=columns,
+                        columns=["variable", "unit", "mul", "div"])
+    text = cells["text"].map(clean_text).str.replace("\u2212", "-", regex=False)
     num = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
-    cols = spec.loc[long["column"]].reset_index(drop=True)
-    long = pd.DataFrame({
-        "usgs_name": label, "year": long["year"], "variable": cols["variable"],
-        "value": num * cols["mul"] / cols["div"], "unit": cols["unit"],
+    col = spec.loc[cells["column"]].reset_index(drop=True)
+    out = pd.DataFrame({
+        "commodity": cells["commodity"], "usgs_name": cells["usgs_name"], "year": cells["year"],
+        "variable": col["variable"], "value": num * col["mul"] / col["div"], "unit": col["unit"],
         "flag": text.where(num.isna() & (text != ""), None), "estimated": False,
     })
-    long = long[long["value"].notna() | long["flag"].notna()]
-    if not slugs:
-        return long.assign(commodity=None)
-    return pd.concat([long.assign(commodity=s) for s in slugs], ignore_index=True)
+    return out[out["value"].notna() | out["flag"].notna()].reset_index(drop=True)
 
 
 # -- entry points -----------------------------------------------------------------------------
@@ -535,6 +544,8 @@ def _salient_column(col: str) -> tuple[str, str | None, float, float]:
     """'Imports_Metal_kg' -> ('Imports_Metal', 't', 1, 1000): variable, unit, conversion."""
     base, _, suffix = col.rpartition("_")
     suffix = re.sub(r"\.\d+$", "", suffix)
+    if base.startswith("NIR") or "_NIR" in base:  # 'NIR_Compounds-Metals_t' is a percentage
+        return base, "pct", 1.0, 1.0
     if suffix in SALIENT_UNITS:
         unit, mul, div = SALIENT_UNITS[suffix]
         return base or col, unit, mul, div
@@ -594,7 +605,7 @@ def _read(path: str | Path) -> tuple[dict[str, pd.DataFrame], str]:
     parts: dict[str, list[pd.DataFrame]] = {}
     editions: set[str] = set()
     fig2_slugs: set[str] = set()
-    t5_nir = []
+    t5_nir, salient_cells = [], []
     for f in _files(path):
         kind = _kind_of(f)
         head = _first_rows(f) if kind != "world" else None
@@ -617,7 +628,11 @@ def _read(path: str | Path) -> tuple[dict[str, pd.DataFrame], str]:
             parts.setdefault("us_end_use", []).append(read_t4(f))
         else:
             editions.add(_edition(head, "DataSource" if "DataSource" in head else "Source", f))
-            parts.setdefault("us_salient", []).append(read_salient(f))
+            salient_cells.append(_salient_cells(f))
+    if salient_cells:  # parsed together: one vectorised pass over all files
+        parts.setdefault("us_salient", []).append(
+            _parse_salient(pd.concat(salient_cells, ignore_index=True))
+        )
     for nir in t5_nir:  # T5 only fills critical minerals Fig2 lacks
         parts.setdefault("us_import_reliance", []).append(
             nir[~nir["commodity"].isin(fig2_slugs)]
