@@ -42,9 +42,6 @@ def risk(
 ) -> None:
     """Supply-risk metrics, one row per commodity x stage (HHI, WGI-weighted HHI, shares,
     US and Japan import reliance, EU supply risk)."""
-    from rich import box
-    from rich.table import Table
-
     from ..api.risk import RISK_FIELDS, risk
     from ._common import console, fmt, print_json
 
@@ -70,19 +67,27 @@ def risk(
     }
     if console.width < _WIDE:  # narrow terminal or pipe: the columns that matter most
         headers = {k: v for k, v in headers.items() if k not in _WIDE_ONLY}
-    table = Table(
-        box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
-        title=f"Supply risk ({len(df)} commodity x stage rows)",
-        caption="— = not available from the data. hhi 0–1; hhi·wgi and EU SR 0–10 (EC 2017 "
-                "CRM method); shares are of listed producers. Formulas: docs/risk.md.",
-    )
+    _render(show, headers, title=f"Supply risk ({len(df)} commodity x stage rows)",
+            caption="— = not available from the data. hhi 0–1; hhi·wgi and EU SR 0–10 (EC 2017 "
+                    "CRM method); shares are of listed producers. Formulas: docs/risk.md.")
+
+
+def _render(show, headers: dict[str, str], *, title: str, caption: str) -> None:
+    """Print preformatted text columns as a compact rich table that never truncates a cell."""
+    from rich import box
+    from rich.table import Table
+
+    from ._common import console
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, title=title,
+                  caption=caption)
     for col, head in headers.items():
-        left = col in ("commodity", "stage", "unit", "top")
-        width = max([len(head), *show[col].astype(str).str.len()])
+        left = not show[col].str.match(r"^[-\d.,—%]*$").all()
+        width = max([len(head), *show[col].str.len()])
         table.add_column(head, justify="left" if left else "right", no_wrap=True,
                          min_width=width)
     for rec in show[list(headers)].itertuples(index=False):
-        table.add_row(*map(str, rec))
+        table.add_row(*rec)
     console.print(table)
 
 
@@ -101,16 +106,23 @@ def import_sources(
 ) -> None:
     """Where COUNTRY imports COMMODITY from (share of import value), largest first."""
     from ..api.risk import import_sources
-    from ._common import print_json, print_table
+    from ._common import print_json
 
     df = import_sources(country, commodity, stage=stage, year=year, source=source)
     if json:
         print_json(df)
         return
-    print_table(df.assign(share=df["share"] * 100).rename(columns={"share": "share %"}),
-                columns=["commodity", "stage", "year", "hs6", "exporter", "value_usd",
-                         "quantity", "share %"],
-                title=f"{country.upper()} imports of {commodity}")
+    show = df[["stage", "hs6", "exporter"]].astype(str).assign(
+        year=df["year"].astype(str),
+        musd=(df["value_usd"] / 1e6).map(lambda v: _num(v, 1)),
+        tonnes=df["quantity"].map(lambda v: _num(v, 1)),
+        share=(df["share"] * 100).map(lambda v: _num(v, 1)),
+    )
+    _render(show, {"stage": "stage", "year": "year", "hs6": "HS6", "exporter": "exporter",
+                   "musd": "M USD", "tonnes": "t", "share": "share %"},
+            title=f"{country.upper()} imports of {commodity}",
+            caption="Share of import value. HS 811292 groups Ga, Ge, In, Nb, Re and V; "
+                    "850511 is permanent magnets. Source: trade_flows (default BACI 2024).")
 
 
 def register(app: typer.Typer) -> None:
