@@ -119,14 +119,20 @@ def test_sweep_ranks_major_exporters(network):
     assert means == sorted(means, reverse=True)
 
 
-def test_cli_bad_scenario_exits_2_with_path(tmp_path):
+def test_cli_bad_scenario_exits_2_with_path(tmp_path, built_store_path):
+    import os
+    import shutil
     import subprocess
     import sys
+
+    own = tmp_path / "store.duckdb"
+    shutil.copy(built_store_path, own)
 
     path = tmp_path / "bad.yaml"
     path.write_text("name: bad\nshocks:\n  - kind: export_restriction\n    exporter: CHN\n"
                     "    commodity: galium\n    stage: refine\n")
     proc = subprocess.run([sys.executable, "-c", "from friendshore.cli import main; main()",
-                           "stress", str(path), "--draws", "5"], capture_output=True, text=True)
+                           "stress", str(path), "--draws", "5"], capture_output=True, text=True,
+                          env={**os.environ, "FRIENDSHORE_STORE": str(own)})
     assert proc.returncode == 2
     assert "shocks[0].commodity" in proc.stderr and "gallium" in proc.stderr

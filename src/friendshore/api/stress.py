@@ -20,6 +20,7 @@ from ..scenarios.spec import Scenario, parse_scenario, read_scenario_file
 from ..store import Store
 from ..stress.engine import StressResult, run_scenario
 from ._base import get_store
+from .ripple import stress_gdp
 
 __all__ = [
     "country_summary",
@@ -123,9 +124,12 @@ def stress(
     """Run a scenario and summarise it per country of interest.
 
     Returns ``{"scenario", "draws", "seed", "countries": {ISO3: {"shortfall_pct",
-    "shortfall_t", "price_multiplier", "stockpile_months"}}}`` (plus ``run_id`` when
+    "shortfall_t", "price_multiplier", "stockpile_months", "gdp_change_usd",
+    "top_industries", "gdp_not_modelled"}}}`` (GDP from :func:`~.ripple.stress_gdp`; plus
+    ``run_id`` when
     ``save``); the run's inputs, seed and outputs are then saved in one transaction.
     """
+    scenario = load_scenario(scenario)  # structure and distributions first: no store needed
     st = get_store(store)
     result = run_stress(scenario, draws=draws, seed=seed, countries=countries,
                         assumptions=assumptions, backend=backend, progress=progress, store=st)
@@ -133,7 +137,8 @@ def stress(
         "scenario": result.scenario.name,
         "draws": result.draws,
         "seed": result.seed,
-        "countries": {c: country_summary(result, c) for c in result.countries},
+        "countries": {c: {**country_summary(result, c), **stress_gdp(result, c)}
+                      for c in result.countries},
     }
     if save:
         inputs = {"scenario": result.scenario.model_dump(mode="json"),
