@@ -90,3 +90,49 @@ def test_bridge_rows_are_sourced_and_use_table_codes(country: str) -> None:
     mapped = rows[~rows["unmapped"]]
     assert (mapped["source"] != "").all()
     assert set(mapped["industry"]) <= set(table.labels)
+
+
+def test_two_solve_fast_path_equals_capped_per_draw_path() -> None:
+    from friendshore.ripple import gdp as gdp_mod
+    from friendshore.ripple.tables import bea_table
+
+    t = bea_table(2023)
+    rng = np.random.default_rng(3)
+    basis = np.zeros((t.n, 2))
+    basis[t.index("334"), :] = [1e3, 10.0]
+    margin = np.zeros(t.n)
+    margin[t.index("334")] = 5.0
+    shocks = np.vstack([rng.uniform(0, 1, 50), rng.uniform(0, 2, 50)])
+    fast = gdp_mod._value_added(t, basis, margin, shocks, 1.0)
+    d = basis @ shocks
+    dx = gdp_mod._propagate(t, d, 1.0)
+    dva = t.coefficients["value_added"][:, None] * dx + margin[:, None] * shocks[1]
+    np.testing.assert_allclose(fast[0], dva.sum(axis=0), rtol=1e-9)
+    np.testing.assert_allclose(fast[1], dva.mean(axis=1), rtol=1e-9, atol=1e-9)
+
+
+def test_draws_are_independent_of_batching_even_when_caps_bind() -> None:
+    sigma, price = np.array([0.2, 1.0, 0.7]), np.array([1.5, 1.0, 3.0])
+    batch = gdp_change("USA", "gold", sigma, price).total_usd
+    single = [gdp_change("USA", "gold", sigma[[k]], price[[k]]).total_usd[0] for k in range(3)]
+    np.testing.assert_allclose(batch, single, rtol=1e-9)
+
+
+def test_years_scales_the_annual_loss() -> None:
+    one = gdp_change("JPN", "cobalt", np.array([0.4]), np.array([1.5]))
+    half = gdp_change("JPN", "cobalt", np.array([0.4]), np.array([1.5]), years=0.5)
+    assert half.total_usd[0] == pytest.approx(0.5 * one.total_usd[0])
+
+
+def test_stress_reports_gdp_distribution_for_usa_and_japan() -> None:
+    import friendshore as fs
+
+    out = fs.stress("china-gallium-germanium-ban", draws=200, seed=5)
+    for country in ("USA", "JPN"):
+        stats = out["countries"][country]
+        gdp = stats["gdp_change_usd"]
+        assert gdp["cvar95"] <= gdp["p5"] <= gdp["p50"] <= gdp["p95"] <= 0
+        assert gdp["mean"] < 0
+        top = stats["top_industries"]
+        assert len(top) == 5 and top[0]["gdp_change_usd"] <= top[-1]["gdp_change_usd"]
+    assert out["countries"]["USA"]["top_industries"][0]["industry"] == "334"

@@ -17,15 +17,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..assumptions import Assumptions
+from ..assumptions import Assumptions, all_assumptions
 from ..errors import ScenarioError
+from ..results import summarise
 from ..ripple import iomath
 from ..ripple.bridge import bridge_table, consumption_value, first_use
-from ..ripple.gdp import GdpImpact, gdp_change, usd_per_unit
+from ..ripple.gdp import COUNTRIES, GdpImpact, gdp_change, usd_per_unit
 from ..ripple.tables import TABLES, IOTable, get_table
 
 __all__ = ["GdpImpact", "first_use_industries", "gdp_change", "io_tables", "multipliers",
-           "ripple"]
+           "ripple", "stress_gdp"]
 
 PHASES = ("construction", "operation")
 
@@ -135,3 +136,38 @@ def first_use_industries(country: str, commodity: str | None = None) -> pd.DataF
     df = df if commodity is None else df[df["commodity"] == commodity]
     return df.assign(value_usd=[consumption_value(c) for c in df["commodity"]]).reset_index(
         drop=True)
+
+
+def stress_gdp(result: Any, country: str, top: int = 5) -> dict[str, Any]:
+    """GDP outputs of a stress run for one country, to merge into its summary.
+
+    ``gdp_change_usd``: mean/p5/p50/p95/cvar95 over draws of the value-added change over the
+    scenario horizon, summed over the reported commodities (negative = loss; cvar95 is the mean
+    of the worst 5 %, i.e. the lowest); ``top_industries``: the ``top`` industries with the
+    largest mean loss; ``gdp_not_modelled``: reported commodities without a GDP model
+    (unmapped or unvalued). Both GDP fields are ``None`` for countries without an IO model.
+    """
+    known = all_assumptions()
+    a = Assumptions({k: v for k, v in result.scenario.assumptions.items() if k in known})
+    commodities = list(dict.fromkeys(result.markets[m][0] for m in result.reported))
+    empty = {"gdp_change_usd": None, "top_industries": None, "gdp_not_modelled": commodities}
+    if country not in COUNTRIES:
+        return empty
+    years = result.scenario.horizon_months / 12.0
+    impacts, missing = [], []
+    for commodity in commodities:
+        arrays = result.market_arrays(country, commodity)
+        g = gdp_change(country, commodity, arrays["shortfall_share"],
+                       arrays["price_multiplier"], a, years=years)
+        (impacts if g is not None else missing).append(g if g is not None else commodity)
+    if not impacts:
+        return {**empty, "gdp_not_modelled": missing}
+    total = sum(g.total_usd for g in impacts)
+    by = sum(g.by_industry_usd for g in impacts).sort_values().head(top)
+    names = impacts[0]._names
+    return {
+        "gdp_change_usd": summarise(total, "low"),
+        "top_industries": [{"industry": code, "name": names.get(code, ""),
+                            "gdp_change_usd": float(v)} for code, v in by.items()],
+        "gdp_not_modelled": missing,
+    }

@@ -51,8 +51,21 @@ def _summary_rows(out: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for country, stats in out["countries"].items():
         for quantity, s in stats.items():
-            rows.append({"country": country, "quantity": quantity, **s})
+            if isinstance(s, dict):  # summaries; GDP extras (lists, None) are shown apart
+                rows.append({"country": country, "quantity": quantity, **s})
     return rows
+
+
+def _print_gdp(out: dict[str, Any]) -> None:
+    """The most affected industries per country (GDP change, USD; negative = loss)."""
+    rows = [{"country": country, **row} for country, stats in out["countries"].items()
+            for row in stats.get("top_industries") or []]
+    if rows:
+        print_table(rows, title="Top industries by GDP change (USD, mean over draws)")
+    for country, stats in out["countries"].items():
+        if stats.get("gdp_not_modelled"):
+            console.print(f"[dim]{country}: no GDP model for "
+                          f"{', '.join(stats['gdp_not_modelled'])}[/]", highlight=False)
 
 
 def stress(
@@ -76,12 +89,14 @@ def stress(
     if json:
         print_json(out)
         return
-    caption = "shortfall_pct: % of demand over the horizon; cvar95: mean of the worst 5 % " \
-              "(lowest for stockpile_months)"
+    caption = "shortfall_pct: % of demand over the horizon; gdp_change_usd: value added over " \
+              "the horizon (negative = loss); cvar95: mean of the worst 5 % (lowest for " \
+              "stockpile_months and gdp_change_usd)"
     if "run_id" in out:
         caption += f"; saved as run {out['run_id']}"
     print_table(_summary_rows(out), title=f"{out['scenario']} · {out['draws']:,} draws · "
                 f"seed {out['seed']}", caption=caption)
+    _print_gdp(out)
 
 
 def scenarios(json: JSON = False) -> None:

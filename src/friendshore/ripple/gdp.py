@@ -107,19 +107,53 @@ def _first_use_values(country: str, commodity: str, table: IOTable,
     return idx, value, theta
 
 
+def _propagate(table: IOTable, d: np.ndarray, w_forward: float) -> np.ndarray:
+    """Total output loss ``d + (L − I) d + w (G' − I) d`` for direct cuts ``d`` (n × k)."""
+    backward = iomath.solve(table.lu_L, table.A @ d)           # (L − I) d
+    forward = iomath.solve_T(table.lu_G, d) - d                # (G' − I) d
+    return d + backward + w_forward * forward
+
+
+def _value_added(table: IOTable, basis: np.ndarray, margin: np.ndarray, shocks: np.ndarray,
+                 w_forward: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Value-added loss per draw, and mean VA and output loss per industry (table units).
+
+    The direct cut is ``d = basis @ shocks`` (two channels). When no output cap can bind, the
+    model is linear, so only the two basis vectors are propagated (two solves whatever the
+    number of draws); otherwise every draw's cut is capped and propagated (one batched solve).
+    """
+    x, v = table.x, table.coefficients["value_added"]
+    lo, hi = shocks.min(axis=1), shocks.max(axis=1)
+    if np.all(basis @ hi <= x):
+        dxb = _propagate(table, basis, w_forward)
+        bound = np.maximum(dxb * lo, dxb * hi).sum(axis=1)
+        if np.all(bound <= x):
+            vab = v[:, None] * dxb
+            vab[:, 1] += margin
+            mean = shocks.mean(axis=1)
+            return vab.sum(axis=0) @ shocks, vab @ mean, dxb @ mean
+    d = np.minimum(basis @ shocks, x[:, None])
+    dx = np.minimum(_propagate(table, d, w_forward), x[:, None])
+    dva = v[:, None] * dx + margin[:, None] * shocks[1]
+    return dva.sum(axis=0), dva.mean(axis=1), dx.mean(axis=1)
+
+
 def gdp_change(
     country: str,
     commodity: str,
     shortfall_share: np.ndarray,
     price_multiplier: np.ndarray,
     assumptions: Assumptions | None = None,
+    *,
+    years: float = 1.0,
 ) -> GdpImpact | None:
     """GDP change (USD, negative = loss) of a shortfall of ``commodity`` in ``country``.
 
     ``shortfall_share`` (share of demand not delivered, 0–1) and ``price_multiplier`` (post /
-    pre price) are arrays over draws of equal length. Returns ``None`` for countries without a
-    table (only USA and JPN have one), for commodities flagged unmapped, and for commodities
-    with no US consumption value.
+    pre price) are arrays over draws of equal length; they hold for ``years`` (the stress
+    horizon; the IO flows are annual). Returns ``None`` for countries without a table (only
+    USA and JPN have one), for commodities flagged unmapped, and for commodities with no US
+    consumption value.
     """
     country = country.upper()
     if country not in COUNTRIES:
@@ -139,27 +173,23 @@ def gdp_change(
     w_forward = float(a["ripple_forward_weight"])
 
     x = table.x
-    n, draws = table.n, sigma.size
-    cost = np.outer(value, price - 1.0)  # (first-use rows, draws), table units
-    direct_rows = (1.0 - sub) * np.outer(theta * x[idx], sigma) + pass_through * elasticity * cost
-    d = np.zeros((n, draws))
-    np.add.at(d, idx, direct_rows)
-    d = np.minimum(d, x[:, None])
-    backward = iomath.solve(table.lu_L, table.A @ d)           # (L − I) d
-    forward = iomath.solve_T(table.lu_G, d) - d                # (G' − I) d
-    dx = np.minimum(d + backward + w_forward * forward, x[:, None])
-    margin = np.zeros((n, draws))
-    np.add.at(margin, idx, (1.0 - pass_through) * cost)
-    dva = table.coefficients["value_added"][:, None] * dx + margin
-    scale = usd_per_unit(table, a)
+    # the direct cut is d = q σ' + r (p − 1)': two basis vectors, one column per channel
+    basis = np.zeros((table.n, 2))
+    np.add.at(basis[:, 0], idx, (1.0 - sub) * theta * x[idx])
+    np.add.at(basis[:, 1], idx, pass_through * elasticity * value)
+    margin = np.zeros(table.n)
+    np.add.at(margin, idx, (1.0 - pass_through) * value)
+    shocks = np.vstack([sigma, price - 1.0])                   # (2, draws)
+    total, va_mean, dx_mean = _value_added(table, basis, margin, shocks, w_forward)
+    scale = usd_per_unit(table, a) * years
     notes = list(table.notes)
     if country == "JPN":
         notes.append("Japan's commodity value borrows the US intensity per unit of first-use "
                      "output (estimate)")
     return GdpImpact(
-        country=country, commodity=commodity, total_usd=-dva.sum(axis=0) * scale,
-        by_industry_usd=table.series(-dva.mean(axis=1) * scale, "gdp_change_usd"),
-        output_by_industry_usd=table.series(-dx.mean(axis=1) * scale, "output_change_usd"),
+        country=country, commodity=commodity, total_usd=-total * scale,
+        by_industry_usd=table.series(-va_mean * scale, "gdp_change_usd"),
+        output_by_industry_usd=table.series(-dx_mean * scale, "output_change_usd"),
         table=f"{table.source} {table.year} ({table.level} industries)", notes=notes,
     )
 
