@@ -129,6 +129,7 @@ def stress(
     ``run_id`` when
     ``save``); the run's inputs, seed and outputs are then saved in one transaction.
     """
+    scenario = load_scenario(scenario)  # structure and distributions first: no store needed
     st = get_store(store)
     result = run_stress(scenario, draws=draws, seed=seed, countries=countries,
                         assumptions=assumptions, backend=backend, progress=progress, store=st)
