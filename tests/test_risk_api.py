@@ -70,6 +70,12 @@ def test_missing_is_null_not_zero(table) -> None:
     assert _row(table, "copper", "refine")["us_net_import_reliance"] == pytest.approx(0.45)
 
 
+def test_rows_without_production_series() -> None:
+    df = risk("abrasives")  # USGS gives US import reliance but no production by country
+    assert len(df) == 1 and df.iloc[0]["us_net_import_reliance"] == pytest.approx(0.95)
+    assert math.isnan(df.iloc[0]["hhi"]) and df.iloc[0]["year"] == 2024
+
+
 def test_japan_reliance_from_trade(table) -> None:
     g = _row(table, "graphite", "mine")  # Japan mines no graphite and imports it
     assert g["jpn_production"] == 0 and g["jpn_import_reliance"] == 1.0

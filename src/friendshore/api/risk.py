@@ -43,6 +43,8 @@ _EXTRA = [
     "trade_year", "trade_hs6", "eol_rir", "si_sr",
 ]
 _KEYS = ["commodity", "stage"]
+#: Columns the parts of ``risk()`` contribute (besides the documented fields and extras).
+_PARTS = [*RISK_FIELDS, *_EXTRA, "us_year"]
 _MULTI = ("risk_eol_rir", "risk_si_sr", "risk_export_restriction_factor")
 _N_SOURCES = 4
 
@@ -222,6 +224,8 @@ def risk(
     us = _us(st)
     jp = _japan(st, a, prod)
     out = out.merge(us, on=_KEYS, how="outer").merge(jp, on=_KEYS, how="outer")
+    # a part with no rows (e.g. no production series for the selection) lacks its columns
+    out = out.reindex(columns=list(dict.fromkeys([*out.columns, *_PARTS])))
     if wanted is not None:
         out = out[out["commodity"].isin(wanted)]
     if year is not None:
