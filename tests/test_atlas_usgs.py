@@ -267,3 +267,17 @@ def test_rows_add_up_to_world_totals(world: pd.DataFrame) -> None:
     off = ratio[(ratio - 1).abs() > 0.05]
     assert len(ratio) > 150
     assert list(off.index) == [("kaolin", "mine", "production", 2024)]
+
+
+def test_new_release_fig2_labels_resolve_by_name(store: Store) -> None:
+    path = DATA / "MCS2026_Fig2_Net_Import_Reliance.csv"
+    nir = usgs_mcs.read(path)["us_import_reliance"].set_index("commodity")
+    assert set(nir.index) == {"gallium", "tin", "beryllium"}  # cesium is not a commodity here
+    assert nir.loc["tin", "stage"] == "refine" and nir.loc["tin", "bound"] == ">"
+    assert list(nir.loc["tin", "import_sources"]) == ["PER", "BOL"]  # footnote digit dropped
+    assert nir.loc["beryllium", "net_exporter"] and pd.isna(nir.loc["beryllium", "nir_pct"])
+    assert nir.loc["gallium", "year"] == 2025
+    res = friendshore.ingest(path, "usgs-mcs", store=store)
+    assert res["source"] == "usgs-mcs-2026"
+    # the 2025 edition's supply rows are untouched by a Fig2-only ingest
+    assert friendshore.supply("gallium", store=store).attrs["source"] == "usgs-mcs-2025"

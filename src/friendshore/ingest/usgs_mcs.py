@@ -27,7 +27,8 @@ World data -> ``supply``:
 
 Industry trends -> ``us_import_reliance`` (Fig2, plus T5 for critical minerals Fig2 lacks),
 ``us_salient`` (T5 and the per-commodity salient files, long format) and ``us_end_use`` (T4).
-USGS labels map to slugs through ``data/usgs_names.csv``; a label that file lacks is an error.
+USGS labels map to slugs through ``data/usgs_names.csv``; labels it lacks are resolved by name
+(see ``_slugs_for``).
 """
 
 from __future__ import annotations
@@ -42,9 +43,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..conventions.commodities import all_commodities, by_usgs_name, normalise_name
+from ..conventions.commodities import (
+    all_commodities,
+    by_usgs_name,
+    normalise_name,
+    validate_commodity,
+)
 from ..conventions.countries import AGGREGATES, to_iso3
-from ..errors import IngestError
+from ..errors import IngestError, UnknownNameError
 from ._csv import ROW, clean_text, parse_numbers, read_strict, require_columns
 
 __all__ = ["KIND", "load", "read", "shipped", "source_of"]
@@ -130,13 +136,22 @@ def _names() -> dict[tuple[str, str], list[tuple[str, str | None]]]:
 
 
 def _slugs_for(table: str, label: str, *, file: str, row: int, field: str):
-    """Slugs (with stage) a USGS label of ``table`` stands for; [] when it has none."""
+    """Slugs (with stage) a USGS label of ``table`` stands for; [] when it has none.
+
+    Labels missing from ``usgs_names.csv`` (a newer or older release) are resolved by name:
+    the whole label, then the part before a comma or parenthesis ('GALLIUM, metal' ->
+    gallium), at the commodity's main stage. A label that names no friendshore commodity
+    (cesium, dimension stone) maps to none: its rows stay out of ``us_import_reliance``.
+    """
     hits = _names().get((table, normalise_name(label)))
     if hits is None:
-        raise IngestError(
-            f"unknown USGS commodity label {label!r} (add it to data/usgs_names.csv)",
-            file=file, row=row, field=field,
-        )
+        hits = []
+        for cand in (label, re.split(r"[,(]", label)[0]):
+            try:
+                hits = [(validate_commodity(cand, where=f"{file} row {row} {field}"), None)]
+                break
+            except UnknownNameError:
+                continue
     return [(slug, stage or all_commodities()[slug].main_stage) for slug, stage in hits if slug]
 
 
