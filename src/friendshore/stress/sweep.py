@@ -57,9 +57,11 @@ def sweep_scenarios(
     return out
 
 
-def _one(scenario: Scenario, network: SupplyNetwork) -> dict[str, dict[str, dict[str, float]]]:
+def _one(
+    scenario: Scenario, network: SupplyNetwork, backend: str = "numpy"
+) -> dict[str, dict[str, dict[str, float]]]:
     """Summaries per country for one sweep scenario (picklable, for Dask)."""
-    res = run_scenario(scenario, network, check=False)
+    res = run_scenario(scenario, network, check=False, backend=backend)
     out = {}
     for c in res.countries:
         arr = res.country_arrays(c)
@@ -88,6 +90,7 @@ def run_sweep(
     progress: Callable[[float], None] | None = None,
     assumptions: Mapping[str, Any] | None = None,
     scheduler: str | None = None,
+    backend: str = "numpy",
 ) -> dict[str, Any]:
     """Run every sweep scenario and rank the restrictions per country of interest.
 
@@ -102,7 +105,7 @@ def run_sweep(
         client = _client(scheduler)
         try:
             net = client.scatter(network, broadcast=True)
-            futures = client.map(_one, [sc for sc, _ in todo], network=net)
+            futures = client.map(_one, [sc for sc, _ in todo], network=net, backend=backend)
             for k, fut in enumerate(futures):
                 results.append(fut.result())
                 if progress:
@@ -111,7 +114,7 @@ def run_sweep(
             client.close()
     else:
         for k, (sc, _) in enumerate(todo):
-            results.append(_one(sc, network))
+            results.append(_one(sc, network, backend))
             if progress:
                 progress((k + 1) / len(todo))
     ranking: dict[str, list[dict[str, Any]]] = {}
