@@ -116,3 +116,39 @@ def test_hhi_bounds(values: list[float]) -> None:
     assert 1 / len(values) - 1e-9 <= h <= 1 + 1e-9
     w = np.full(len(values), 10.0)
     assert hhi_wgi(s, w) == pytest.approx(10 * h)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b", "c"]),
+            st.sampled_from(["CHN", "AUS", "USA", "COD", "OTH"]),
+            st.one_of(st.none(), st.floats(min_value=0.0, max_value=1e6)),
+        ),
+        min_size=1,
+        max_size=25,
+        unique_by=lambda r: (r[0], r[1]),
+    )
+)
+def test_vectorised_table_matches_scalar_functions(rows) -> None:
+    df = pd.DataFrame(rows, columns=["commodity", "country", "value"]).assign(
+        stage="mine", year=2024
+    )
+    df["value"] = df["value"].astype(float)
+    wgi = {"CHN": 6.0, "AUS": 1.0, "USA": 2.0, "COD": 9.0}
+    out = concentration_table(df, wgi_scaled=wgi, allies=["AUS", "USA"]).set_index("commodity")
+    for name, grp in df.groupby("commodity"):
+        total = grp["value"].sum(min_count=1)
+        named = grp[(grp["country"] != "OTH") & grp["value"].notna()]
+        r = out.loc[name]
+        if not total > 0:
+            assert math.isnan(r["hhi"]) and math.isnan(r["world_production"])
+            continue
+        s = shares(named["value"], total=total)
+        assert r["world_production"] == pytest.approx(total)
+        if len(named):
+            assert r["hhi"] == pytest.approx(hhi(s))
+            assert r["hhi_wgi"] == pytest.approx(hhi_wgi(s, named["country"].map(wgi)))
+            assert r["top_share"] == pytest.approx(top_shares(s, 1))
+            assert r["allied_share"] == pytest.approx(
+                group_share(s, named["country"].tolist(), ["AUS", "USA"]))
