@@ -6,9 +6,11 @@
   the cells add up to EI's world total (549.2 bcm in 2023);
 * exports and imports go to ``lng_trade_totals``; exports per exporting country also go to
   ``supply`` as measure ``production`` ("Total LNG exports" as ``WLD``, residuals as ``OTH``);
-* GEM capacity per country, facility type and status goes to ``lng_terminals``; operating
-  liquefaction (export) capacity goes to ``supply`` as measure ``capacity`` in bcm/yr, converted
-  from Mtpa with the named assumption ``lng_bcm_per_mt``.
+* GEM capacity per country, facility type and status (Sep 2025) goes to ``lng_terminals``;
+  liquefaction capacity in operation per country and year (2000-2023, rebuilt from the GEM
+  units' start and stop years, see PROVENANCE.md) goes to ``supply`` as measure ``capacity``
+  in bcm/yr, converted from Mtpa with the named assumption ``lng_bcm_per_mt``, so capacity
+  and exports share their years (the stress network pairs 2023 capacity with 2023 exports).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ FILES = {
     "ei_sr2024_lng_exports_bcm_2000_2023.csv": "ei-sr2024-lng-exports",
     "ei_sr2024_lng_imports_bcm_2000_2023.csv": "ei-sr2024-lng-imports",
     "gem_ggit_2025_09_lng_capacity_by_country_status.csv": "gem-ggit-lng-2025-09",
+    "gem_ggit_2025_09_lng_export_capacity_by_country_year.csv": "gem-ggit-lng-2025-09-by-year",
 }
 GEM_YEAR = 2025  # September 2025 snapshot
 _SUPPLY = {"commodity": "lng", "stage": "refine", "unit": "bcm", "basis": "natural gas"}
@@ -120,16 +123,23 @@ def _read_gem(path: Path) -> dict[str, pd.DataFrame]:
         "capacity_bcm_per_y": numeric(raw, "capacity_bcm_per_y", path),
         "row_no": rows,
     })
+    return {"lng_terminals": terminals}
+
+
+def _read_capacity_by_year(path: Path) -> dict[str, pd.DataFrame]:
+    raw = read_csv(path)
+    require_columns(raw, ["country", "year", "n_units", "capacity_mtpa"], path)
+    rows = raw.index + 2
+    mtpa = numeric(raw, "capacity_mtpa", path)
     ratio = float(Assumptions()["lng_bcm_per_mt"])
-    op = terminals[(terminals["facility_type"] == "export") & (terminals["status"] == "operating")]
-    op = op.groupby("country", as_index=False)["capacity_mtpa"].sum()
     supply = pd.DataFrame({
-        **_SUPPLY, "country": op["country"], "is_aggregate": False, "measure": "capacity",
-        "year": GEM_YEAR, "value": op["capacity_mtpa"] * ratio,
-        "series": "GEM GGIT LNG Terminals Sep 2025: operating export (liquefaction) capacity",
-        "note": f"nameplate Mtpa x {ratio} bcm/Mt (assumption lng_bcm_per_mt)",
+        **_SUPPLY, "country": _iso3(raw["country"], path, "country", pd.Series(rows)),
+        "is_aggregate": False, "measure": "capacity",
+        "year": numeric(raw, "year", path).astype(int), "value": mtpa * ratio,
+        "series": "GEM GGIT LNG Terminals Sep 2025: export units in operation in the year",
+        "note": f"nameplate Mtpa x {ratio} bcm/Mt (assumption lng_bcm_per_mt)", "row_no": rows,
     })
-    return {"lng_terminals": terminals, "supply": supply}
+    return {"supply": supply}
 
 
 def read(path: str | Path) -> dict[str, pd.DataFrame]:
@@ -141,6 +151,8 @@ def read(path: str | Path) -> dict[str, pd.DataFrame]:
         return _read_totals(path, "export")
     if path.name.startswith("ei_sr2024_lng_imports"):
         return _read_totals(path, "import")
+    if path.name.startswith("gem_ggit") and "by_country_year" in path.name:
+        return _read_capacity_by_year(path)
     if path.name.startswith("gem_ggit"):
         return _read_gem(path)
     raise IngestError("not an EI LNG or GEM LNG terminal file", file=path.name)
