@@ -1,3 +1,262 @@
-"""Python API of the invest layer (see the package docstring)."""
+"""Python API of the invest layer: the project catalog, appraisal and portfolio planning.
 
-__all__: list[str] = []
+``plan`` combines the layers: it appraises every catalog project (Monte Carlo NPV per country
+under its financing), measures strategic value with the stress engine and ripple over a
+scenario set, builds the portfolio MIP and solves it with HiGHS, with the US–Japan Pareto
+front and a greedy benefit-per-dollar portfolio for comparison.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..assumptions import Assumptions
+from ..errors import UnknownNameError
+from ..invest.agreements import Agreement, load_agreement
+from ..invest.appraisal import Appraisal, appraise_project
+from ..invest.catalog import Catalog, Project, Waterfall, industry_of, load_catalog
+from ..invest.portfolio import Problem, Solution, greedy, pareto_front, solve_portfolio
+from ..invest.value import COUNTRIES, StrategicValue, scenario_library, strategic_value
+from ..scenarios.spec import Scenario, read_scenario_file
+from ..store import Store
+from ._base import get_store
+
+__all__ = ["appraise", "plan", "projects", "ripple_effects"]
+
+
+def _catalog(catalog: str | Path | Catalog | None) -> Catalog:
+    return catalog if isinstance(catalog, Catalog) else load_catalog(catalog)
+
+
+def projects(catalog: str | Path | Catalog | None = None) -> list[dict[str, Any]]:
+    """The catalog's projects as rows: id, type, host, commodity, capacity, capex, source."""
+    rows = []
+    for p in _catalog(catalog):
+        rows.append({
+            "id": p.id, "name": p.name, "type": p.type, "host": p.host,
+            "commodity": p.commodity, "stage": p.stage, "capacity": p.capacity, "unit": p.unit,
+            "capex_usd": p.capex_usd, "opex_usd_per_year": p.opex_usd_per_year,
+            "lead_time_years": p.lead_time_years, "economic_life_years": p.economic_life_years,
+            "financing": p.financing.kind, "notice_date": p.notice_date.isoformat(),
+            "requires": p.requires, "requires_any": p.requires_any,
+            "exclusive_group": p.exclusive_group, "estimated": p.estimated,
+            "source_url": p.source.url, "source_date": p.source.date.isoformat(),
+        })
+    return rows
+
+
+def appraise(
+    project_id: str,
+    *,
+    draws: int | None = None,
+    seed: int | None = None,
+    catalog: str | Path | Catalog | None = None,
+    assumptions: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Cash flows, NPV/IRR/payback per country (announced case), their Monte Carlo spread, and
+    the host's value added and jobs from construction and operation (ripple)."""
+    project = _catalog(catalog).get(project_id)
+    a = Assumptions(assumptions)
+    out = appraise_project(project, draws=draws, seed=seed, assumptions=a).summary()
+    out["ripple"] = ripple_effects(project, a)
+    return out
+
+
+def ripple_effects(project: Project, assumptions: Assumptions | None = None) -> dict[str, Any]:
+    """Value added and jobs in the host country from building (capex) and operating (annual
+    revenue at full capacity) ``project``, from the ripple layer; empty where unmapped."""
+    from .ripple import ripple
+
+    industry = industry_of(project, project.host)
+    if industry is None or project.host not in COUNTRIES:
+        return {}
+    revenue = project.capacity * project.price.usd_per_unit
+    out: dict[str, Any] = {"country": project.host, "industry": industry}
+    for phase, amount in (("construction", project.capex_usd), ("operation", revenue)):
+        res = ripple(project.host, industry, amount, phase, assumptions=assumptions)
+        out[f"{phase}_value_added_usd"] = res["value_added_usd"]
+        out[f"{phase}_jobs"] = res["jobs"]
+    return out
+
+
+def _scenarios(names: Sequence[str] | str | None) -> dict[str, Scenario]:
+    """Scenarios by name from the shipped library, or from YAML paths."""
+    library = scenario_library()
+    if names is None:
+        chosen = list(library)
+    elif isinstance(names, str):
+        chosen = [n.strip() for n in names.split(",") if n.strip()]
+    else:
+        chosen = list(names)
+    out: dict[str, Scenario] = {}
+    for name in chosen:
+        if name in library:
+            out[name] = read_scenario_file(library[name])
+        elif Path(name).suffix in (".yaml", ".yml") and Path(name).exists():
+            scn = read_scenario_file(name)
+            out[scn.name] = scn
+        else:
+            raise UnknownNameError("scenario", name, library, where="scenarios")
+    return out
+
+
+def _funder_spend(app: Appraisal, funder: str) -> dict[int, float]:
+    return app.paid_by_year.get(funder, {})
+
+
+def _eligibility(cat: Catalog, apps: dict[str, Appraisal], terms: Agreement,
+                 opt_out: bool, sv: StrategicValue) -> dict[str, str]:
+    """Projects that cannot be chosen under ``terms``, with the reason in words."""
+    out: dict[str, str] = {}
+    for p in cat:
+        spend = sum(_funder_spend(apps[p.id], terms.funder).values())
+        funded = p.notice_date.toordinal() + terms.funding_days
+        if spend <= 0:
+            out[p.id] = f"no {terms.funder} funding under {terms.id} (financed outside it)"
+        elif isinstance(p.financing, Waterfall) and p.financing.agreement != terms.id:
+            out[p.id] = f"financed under another agreement ({p.financing.agreement})"
+        elif funded > terms.deadline.toordinal():
+            out[p.id] = (f"funding ({terms.funding_days} days after notice {p.notice_date}) "
+                         f"falls after the deadline {terms.deadline}")
+        elif terms.commercially_reasonable and sum(
+                apps[p.id].expected_npv(c) for c in apps[p.id].npv_draws) < 0:
+            out[p.id] = "not commercially reasonable (expected total NPV < 0)"
+        elif opt_out and terms.funder_may_decline:
+            own = apps[p.id].expected_npv(terms.funder)
+            k = COUNTRIES.index(terms.funder) if terms.funder in COUNTRIES else None
+            if k is not None:
+                mask = sv.cell_country() == k
+                own += float(sv.value_usd_per_t[mask] @ np.minimum(
+                    sv.relief_t[p.id][mask], sv.base_t[mask]))
+            if own < 0:
+                out[p.id] = f"{terms.funder} opts out (its own benefit is negative)"
+    return out
+
+
+def _solution_dict(sol: Solution) -> dict[str, Any]:
+    return {"projects": sol.ids, "budget_used": sol.budget_used,
+            "usa": sol.benefit["USA"], "jpn": sol.benefit["JPN"], "objective": sol.objective}
+
+
+def plan(
+    catalog: str | Path | Catalog | None = None,
+    budget: float | None = None,
+    scenarios: Sequence[str] | str | None = None,
+    *,
+    agreement: str = "us_japan_2025",
+    annual_cap: float | None = None,
+    floors: Mapping[str, float] | None = None,
+    shares: Mapping[str, float] | None = None,
+    opt_out: bool = False,
+    pareto_points: int | None = None,
+    draws: int | None = None,
+    seed: int | None = None,
+    assumptions: Mapping[str, Any] | None = None,
+    store: Store | None = None,
+) -> dict[str, Any]:
+    """Choose the portfolio that maximises the weighted US and Japanese benefit.
+
+    Benefit = expected NPV (Monte Carlo) + avoided GDP loss over the scenario set, per country,
+    within the budget (default: the agreement's amount), its per-year cap and deadline, the
+    catalog's dependencies and exclusivity groups, and the mutual-benefit floors and shares.
+    Returns the portfolio, the budget used, both benefits, the Pareto front and a greedy
+    comparison.
+    """
+    from ..network.build import build_network
+
+    a = Assumptions(assumptions)
+    cat = _catalog(catalog)
+    terms = load_agreement(agreement)
+    n_draws = int(a["invest_plan_draws"] if draws is None else draws)
+    apps = {p.id: appraise_project(p, draws=n_draws, seed=seed, assumptions=a) for p in cat}
+    scns = _scenarios(scenarios)
+    net = build_network(get_store(store), a)
+    online = {pid: app.online_year["expected"] for pid, app in apps.items()}
+    sv = strategic_value(list(cat), net, scenarios=scns, assumptions=a, seed=seed,
+                         online_years=online)
+    excluded = _eligibility(cat, apps, terms, opt_out, sv)
+
+    ids = cat.ids
+    years = sorted({y for app in apps.values() for y in _funder_spend(app, terms.funder)})
+    spend = np.array([[_funder_spend(apps[i], terms.funder).get(y, 0.0) for y in years]
+                      for i in ids]).reshape(len(ids), len(years))
+    pos = {pid: i for i, pid in enumerate(ids)}
+    groups: dict[str, list[int]] = {}
+    for p in cat:
+        if p.exclusive_group:
+            groups.setdefault(p.exclusive_group, []).append(pos[p.id])
+    floor_map = {"USA": a["invest_benefit_floor_usa"], "JPN": a["invest_benefit_floor_jpn"]}
+    floor_map.update(floors or {})
+    problem = Problem(
+        ids=ids,
+        cost=spend.sum(axis=1),
+        npv=np.array([[apps[i].expected_npv(c) for c in COUNTRIES] for i in ids]),
+        countries=COUNTRIES,
+        budget=float(terms.amount_usd if budget is None else budget),
+        base=sv.base_t,
+        relief=sv.relief_matrix(ids),
+        value=sv.value_usd_per_t,
+        cell_country=sv.cell_country(),
+        spend=spend,
+        years=years,
+        annual_cap=annual_cap if annual_cap is not None else terms.annual_cap_usd,
+        eligible=np.array([i not in excluded for i in ids]),
+        requires=[(pos[p.id], pos[q]) for p in cat for q in p.requires],
+        requires_any=[(pos[p.id], [pos[q] for q in p.requires_any]) for p in cat
+                      if p.requires_any],
+        exclusive=list(groups.values()),
+        weights=(float(a["invest_weight_usa"]), float(a["invest_weight_jpn"])),
+        weight_npv=float(a["invest_weight_npv"]),
+        weight_gdp=float(a["invest_weight_gdp"]),
+        floors={k: float(v) for k, v in floor_map.items() if v is not None},
+        shares=dict(shares or {}),
+    )
+    gap, limit = float(a["invest_mip_gap"]), float(a["invest_mip_time_limit"])
+    best = solve_portfolio(problem, gap=gap, time_limit=limit)
+    front = pareto_front(problem, int(a["invest_pareto_points"] if pareto_points is None
+                                      else pareto_points), gap=gap, time_limit=limit)
+    quick = greedy(problem)
+    table = []
+    for i, pid in enumerate(ids):
+        app = apps[pid]
+        table.append({
+            "id": pid, "chosen": pid in best.ids, "cost_usd": float(problem.cost[i]),
+            "npv_usa": float(problem.npv[i, 0]), "npv_jpn": float(problem.npv[i, 1]),
+            "avoided_gdp_usa": _standalone(problem, i, 0), "avoided_gdp_jpn":
+                _standalone(problem, i, 1),
+            "online_year": app.online_year["expected"], "excluded": excluded.get(pid),
+            "ripple": ripple_effects(cat.get(pid), a),
+        })
+    return {
+        "portfolio": best.ids,
+        "budget_used": best.budget_used,
+        "budget": problem.budget,
+        "usa_benefit": best.benefit["USA"],
+        "jpn_benefit": best.benefit["JPN"],
+        "objective": best.objective,
+        "mip_gap": best.gap,
+        "status": best.status,
+        "pareto": [_solution_dict(s) for s in front],
+        "greedy": _solution_dict(quick),
+        "agreement": terms.id,
+        "annual_cap": problem.annual_cap,
+        "floors": problem.floors,
+        "shares": problem.shares,
+        "scenarios": {name: sv.probabilities[name] for name in sv.scenarios},
+        "excluded": excluded,
+        "projects": table,
+        "draws": n_draws,
+    }
+
+
+def _standalone(problem: Problem, i: int, k: int) -> float:
+    """Avoided GDP loss (PV) for country ``k`` if project ``i`` were built alone."""
+    if not problem.m:
+        return 0.0
+    mask = problem.cell_country == k
+    r = np.asarray(problem.relief[i].todense()).ravel()[mask]
+    return float(problem.value[mask] @ np.minimum(r, problem.base[mask]))

@@ -1,7 +1,165 @@
-"""CLI commands of the invest layer."""
+"""CLI commands of the invest layer: ``projects``, ``appraise`` and ``plan``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
+import yaml
+
+from ..errors import ScenarioError
+from ._common import console, print_json, print_table
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
+SetOpt = Annotated[list[str] | None, typer.Option(
+    "--set", help="Override a named assumption: name=value (repeatable).")]
+CatalogOpt = Annotated[Path | None, typer.Option(
+    "--catalog", help="Catalog YAML (default: the shipped one).")]
+
+
+def _overrides(pairs: list[str] | None) -> dict[str, Any]:
+    """``--set name=value`` pairs; values are read as YAML (numbers, mappings, lists)."""
+    out: dict[str, Any] = {}
+    for i, pair in enumerate(pairs or []):
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ScenarioError(f"expected name=value, got {pair!r}", path=f"--set[{i}]")
+        out[name.strip()] = yaml.safe_load(value)
+    return out
+
+
+def _bn(usd: float | None) -> str:
+    return "—" if usd is None else f"{usd / 1e9:,.2f}"
+
+
+def projects(catalog: CatalogOpt = None, as_json: JsonOpt = False) -> None:
+    """List the candidate projects of the catalog with their public sources."""
+    from ..api import invest as api
+
+    rows = api.projects(catalog)
+    if as_json:
+        print_json(rows)
+        return
+    table = [{"id": r["id"], "type": r["type"], "host": r["host"],
+              "commodity": r["commodity"] or "—", "capacity": r["capacity"], "unit": r["unit"],
+              "capex_bn": r["capex_usd"] / 1e9, "financing": r["financing"],
+              "notice": r["notice_date"], "source": r["source_date"]} for r in rows]
+    print_table(table, title=f"{len(rows)} candidate projects",
+                caption="capex in US$ billion; estimated figures are listed with --json")
+
+
+def appraise(
+    project_id: Annotated[str, typer.Argument(help="Project id (see `friendshore projects`).")],
+    draws: Annotated[int | None, typer.Option("--draws", help="Monte Carlo draws.")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Random seed.")] = None,
+    catalog: CatalogOpt = None,
+    sets: SetOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """NPV, IRR and payback per country under the project's financing, with Monte Carlo."""
+    from ..api import invest as api
+
+    res = api.appraise(project_id, draws=draws, seed=seed, catalog=catalog,
+                       assumptions=_overrides(sets))
+    if as_json:
+        print_json(res)
+        return
+    rows = []
+    for country, base in res["base"].items():
+        mc = res["monte_carlo"][country]
+        rows.append({"country": country, "npv_bn": base["npv"] / 1e9,
+                     "npv_p5_bn": mc["npv"]["p5"] / 1e9, "npv_mean_bn": mc["npv"]["mean"] / 1e9,
+                     "npv_p95_bn": mc["npv"]["p95"] / 1e9, "irr": base["irr"],
+                     "payback_years": base["payback_years"]})
+    print_table(rows, title=f"Appraisal of {project_id}",
+                caption=f"{res['draws']} draws; capex mean US${_bn(res['capex']['mean'])}B "
+                        f"(P95 {_bn(res['capex']['p95'])}B); online {res['online_year']}")
+
+
+def plan(
+    catalog: Annotated[Path | None, typer.Argument(
+        help="Catalog YAML (default: the shipped one).")] = None,
+    budget: Annotated[float | None, typer.Option(
+        "--budget", help="Budget in US$ (default: the agreement's amount).")] = None,
+    scenarios: Annotated[str | None, typer.Option(
+        "--scenarios", help="Comma-separated scenario names or YAML paths (default: all).")] = None,
+    agreement: Annotated[str, typer.Option(
+        "--agreement", help="Agreement id or YAML.")] = "us_japan_2025",
+    annual_cap: Annotated[float | None, typer.Option(
+        "--annual-cap", help="Per-year cap on the funder's spend, US$.")] = None,
+    floor_usa: Annotated[float | None, typer.Option(
+        "--floor-usa", help="Minimum US benefit, US$.")] = None,
+    floor_jpn: Annotated[float | None, typer.Option(
+        "--floor-jpn", help="Minimum Japanese benefit, US$.")] = None,
+    share_jpn: Annotated[float | None, typer.Option(
+        "--share-jpn", help="Minimum Japanese share of the total benefit (0-1).")] = None,
+    opt_out: Annotated[bool, typer.Option(
+        "--opt-out", help="Japan declines projects whose own benefit is negative.")] = False,
+    plot: Annotated[Path | None, typer.Option(
+        "--plot", help="Write the Pareto front to this PNG.")] = None,
+    sets: SetOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Choose the portfolio that benefits both countries most, with the US-Japan Pareto front."""
+    from ..api import invest as api
+
+    floors = {k: v for k, v in (("USA", floor_usa), ("JPN", floor_jpn)) if v is not None}
+    res = api.plan(catalog, budget, scenarios, agreement=agreement, annual_cap=annual_cap,
+                   floors=floors, shares={"JPN": share_jpn} if share_jpn is not None else None,
+                   opt_out=opt_out, assumptions=_overrides(sets))
+    if plot is not None:
+        pareto_plot(res, plot)
+    if as_json:
+        print_json(res)
+        return
+    chosen = [r | {"cost_bn": r["cost_usd"] / 1e9, "npv_usa_bn": r["npv_usa"] / 1e9,
+                   "npv_jpn_bn": r["npv_jpn"] / 1e9,
+                   "gdp_usa_bn": r["avoided_gdp_usa"] / 1e9,
+                   "gdp_jpn_bn": r["avoided_gdp_jpn"] / 1e9}
+              for r in res["projects"] if r["chosen"]]
+    print_table(chosen, columns=["id", "cost_bn", "npv_usa_bn", "npv_jpn_bn", "gdp_usa_bn",
+                                 "gdp_jpn_bn", "online_year"],
+                title=f"Portfolio: {len(chosen)} projects, US${_bn(res['budget_used'])}B of "
+                      f"US${_bn(res['budget'])}B",
+                caption=f"benefit USA US${_bn(res['usa_benefit'])}B, JPN "
+                        f"US${_bn(res['jpn_benefit'])}B ({res['status']}, gap "
+                        f"{res['mip_gap']:.2%}); greedy USA {_bn(res['greedy']['usa'])}B, "
+                        f"JPN {_bn(res['greedy']['jpn'])}B")
+    print_table([{"usa_bn": p["usa"] / 1e9, "jpn_bn": p["jpn"] / 1e9,
+                  "projects": len(p["projects"]), "budget_bn": p["budget_used"] / 1e9}
+                 for p in res["pareto"]], title="Pareto front (US vs Japan benefit)")
+    for pid, why in res["excluded"].items():
+        console.print(f"[dim]excluded {pid}: {why}[/]", highlight=False)
+
+
+def pareto_plot(res: dict[str, Any], path: Path) -> None:
+    """Draw the Pareto front with the chosen portfolio marked (matplotlib, Agg backend)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 4.8))
+    pts = sorted((p["usa"] / 1e9, p["jpn"] / 1e9) for p in res["pareto"])
+    ax.plot([p[0] for p in pts], [p[1] for p in pts], "o-", color="tab:blue",
+            label="Pareto front")
+    ax.plot([res["usa_benefit"] / 1e9], [res["jpn_benefit"] / 1e9], "*", color="tab:red",
+            markersize=16, label="chosen portfolio")
+    ax.plot([res["greedy"]["usa"] / 1e9], [res["greedy"]["jpn"] / 1e9], "s", color="tab:gray",
+            label="greedy benefit per dollar")
+    ax.set_xlabel("US benefit (US$ billion, present value)")
+    ax.set_ylabel("Japan benefit (US$ billion, present value)")
+    ax.set_title(f"Portfolio under {res['agreement']}")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
 
 
 def register(app: typer.Typer) -> None:
     """Add this layer's commands to ``app``."""
+    app.command("projects")(projects)
+    app.command("appraise")(appraise)
+    app.command("plan")(plan)

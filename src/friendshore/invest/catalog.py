@@ -28,6 +28,7 @@ __all__ = [
     "REFERENCE_CLASSES",
     "Catalog",
     "Project",
+    "industry_of",
     "load_catalog",
     "shipped_catalog_path",
 ]
@@ -135,7 +136,7 @@ class Project(_Strict):
     requires_any: list[str] = []
     exclusive_group: str | None = None
     notice_date: dt.date
-    jobs_industry: str | None = None
+    industry: str | None = None  # IO-table industry of operation (default by type)
     source: Source
     estimated: list[str] = []
 
@@ -266,6 +267,15 @@ def check_estimated(cat: Catalog) -> None:
 
 
 CHECKS = (check_unique, check_names, check_dependencies, check_estimated)
+
+
+def industry_of(project: Project, country: str) -> str | None:
+    """The IO-table industry of ``project``'s operation in ``country``'s table, if mapped."""
+    if project.industry is not None:
+        return project.industry
+    path = Path(str(resources.files("friendshore") / "data" / "catalog" / "industries.yaml"))
+    table = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return (table.get(country) or {}).get(project.type)
 
 
 def shipped_catalog_path() -> Path:

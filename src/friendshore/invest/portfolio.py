@@ -241,19 +241,21 @@ class _Model:
     benefit_const: np.ndarray  # per country constant term
     eps_row: int  # row index of the epsilon constraint (on the last country)
     n_cols: int
+    scale: float  # US$ per model unit of benefit
 
 
 def _new_highs() -> highspy.Highs:
     """A silent HiGHS instance (its start-up banner would otherwise land in JSON on stdout)."""
     sys.stdout.flush()
-    saved = os.dup(1)
+    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
     try:
-        os.dup2(2, 1)
+        os.dup2(null, 1)
         h = highspy.Highs()
         ctypes.CDLL(None).fflush(None)
     finally:
         os.dup2(saved, 1)
         os.close(saved)
+        os.close(null)
     h.setOptionValue("output_flag", False)
     return h
 
@@ -261,7 +263,10 @@ def _new_highs() -> highspy.Highs:
 def build(problem: Problem, *, gap: float = 1e-3, time_limit: float = 60.0) -> _Model:
     """Build the MIP matrices (CSC) and load them into HiGHS."""
     P, M, K = problem.n, problem.m, len(problem.countries)
-    n_cols = P + M
+    # Share constraints need the other countries' benefit from above: exact avoided shortfall
+    # u_m = min(base_m, (R x)_m) via one binary per cell (only built when shares are set).
+    extra = 2 * M if problem.shares else 0
+    n_cols = P + M + extra
     rows: list[sp.spmatrix] = []
     lo: list[np.ndarray] = []
     hi: list[np.ndarray] = []
@@ -274,14 +279,18 @@ def build(problem: Problem, *, gap: float = 1e-3, time_limit: float = 60.0) -> _
 
     def on_x(mat: np.ndarray | sp.spmatrix) -> sp.spmatrix:
         mat = sp.csr_matrix(mat)
-        return sp.hstack([mat, sp.csr_matrix((mat.shape[0], M))])
+        return sp.hstack([mat, sp.csr_matrix((mat.shape[0], M + extra))])
 
-    add(on_x(problem.cost[None, :]), -INF, problem.budget)
+    # Rows and objective are scaled to O(1): HiGHS misjudges optimality on raw US$ magnitudes.
+    s_cost = max(float(np.abs(problem.cost).max(initial=0)), abs(problem.budget), 1.0)
+    add(on_x(problem.cost[None, :] / s_cost), -INF, problem.budget / s_cost)
     if problem.annual_cap is not None and problem.spend is not None:
-        add(on_x(problem.spend.T), -INF, problem.annual_cap)
+        s_cap = max(float(np.abs(problem.spend).max(initial=0)), problem.annual_cap, 1.0)
+        add(on_x(problem.spend.T / s_cap), -INF, problem.annual_cap / s_cap)
     if M:
         # y_m + sum_p relief_{p,m} x_p >= base_m
-        add(sp.hstack([problem.relief.T, sp.identity(M)]), problem.base, INF)
+        add(sp.hstack([problem.relief.T, sp.identity(M), sp.csr_matrix((M, extra))]),
+            problem.base, INF)
     for p, q in problem.requires:
         row = np.zeros(P)
         row[p], row[q] = 1.0, -1.0
@@ -296,22 +305,39 @@ def build(problem: Problem, *, gap: float = 1e-3, time_limit: float = 60.0) -> _
         row[group] = 1.0
         add(on_x(row[None, :]), -INF, 1.0)
 
-    # Benefit of each country as coefficients over (x, y) plus a constant.
+    # Benefit of each country (in units of ``scale`` US$) over (x, y) plus a constant.
+    scale = max(float(np.abs(problem.npv).max(initial=0)),
+                float((problem.value * problem.base).max(initial=0)), 1.0)
     coef, const = [], np.zeros(K)
     for k in range(K):
         c = np.zeros(n_cols)
-        c[:P] = problem.weight_npv * problem.npv[:, k]
+        c[:P] = problem.weight_npv * problem.npv[:, k] / scale
         mine = problem.cell_country == k
-        c[P:][mine] = -problem.weight_gdp * problem.value[mine]
-        const[k] = problem.weight_gdp * float(problem.value[mine] @ problem.base[mine])
+        c[P:P + M][mine] = -problem.weight_gdp * problem.value[mine] / scale
+        const[k] = problem.weight_gdp * float(problem.value[mine] @ problem.base[mine]) / scale
         coef.append(c)
     for name, floor in problem.floors.items():
         k = problem.countries.index(name)
-        add(sp.csr_matrix(coef[k][None, :]), floor - const[k], INF)
-    total, total_c = sum(coef), const.sum()
-    for name, share in problem.shares.items():
-        k = problem.countries.index(name)
-        add(sp.csr_matrix((coef[k] - share * total)[None, :]), share * total_c - const[k], INF)
+        add(sp.csr_matrix(coef[k][None, :]), floor / scale - const[k], INF)
+    if extra:
+        big = np.maximum(problem.base, np.asarray(problem.relief.sum(axis=0)).ravel()) + 1.0
+        eye, zero = sp.identity(M), sp.csr_matrix((M, M))
+        # u_m - (R x)_m + big_m d_m >= 0   and   u_m - big_m d_m >= base_m - big_m
+        add(sp.hstack([-problem.relief.T, zero, eye, sp.diags(big)]), 0.0, INF)
+        add(sp.hstack([sp.csr_matrix((M, P)), zero, eye, sp.diags(-big)]),
+            problem.base - big, INF)
+        upper = []
+        for k in range(K):
+            c = np.zeros(n_cols)
+            c[:P] = problem.weight_npv * problem.npv[:, k] / scale
+            mine = problem.cell_country == k
+            c[P + M:P + 2 * M][mine] = problem.weight_gdp * problem.value[mine] / scale
+            upper.append(c)
+        for name, share in problem.shares.items():
+            k = problem.countries.index(name)
+            others = sum(upper[j] for j in range(K) if j != k)
+            add(sp.csr_matrix(((1 - share) * coef[k] - share * others)[None, :]),
+                -(1 - share) * const[k], INF)
     eps_row = sum(r.shape[0] for r in rows)
     add(sp.csr_matrix(coef[K - 1][None, :]), -INF, INF)  # epsilon row, relaxed until used
 
@@ -323,7 +349,8 @@ def build(problem: Problem, *, gap: float = 1e-3, time_limit: float = 60.0) -> _
     lp.offset_ = float(weights @ const)
     upper_x = np.where(problem.eligible, 1.0, 0.0)
     lp.col_lower_ = np.zeros(n_cols)
-    lp.col_upper_ = np.concatenate([upper_x, problem.base]) if M else upper_x
+    lp.col_upper_ = np.concatenate([upper_x, problem.base] + (
+        [problem.base, np.ones(M)] if extra else []))
     lp.row_lower_ = np.concatenate(lo)
     lp.row_upper_ = np.concatenate(hi)
     lp.sense_ = highspy.ObjSense.kMaximize
@@ -332,12 +359,13 @@ def build(problem: Problem, *, gap: float = 1e-3, time_limit: float = 60.0) -> _
     lp.a_matrix_.index_ = A.indices.astype(np.int32)
     lp.a_matrix_.value_ = A.data.astype(float)
     lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n_cols, A.shape[0]
-    lp.integrality_ = [highspy.HighsVarType.kInteger] * P + [highspy.HighsVarType.kContinuous] * M
+    integer, cont = highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous
+    lp.integrality_ = [integer] * P + [cont] * M + ([cont] * M + [integer] * M if extra else [])
     h = _new_highs()
     h.setOptionValue("mip_rel_gap", float(gap))
     h.setOptionValue("time_limit", float(time_limit))
     h.passModel(lp)
-    return _Model(h, coef, const, eps_row, n_cols)
+    return _Model(h, coef, const, eps_row, n_cols, scale)
 
 
 def _run(problem: Problem, model: _Model) -> Solution:
@@ -414,7 +442,7 @@ def pareto_front(
     def solve_with(w: np.ndarray, eps: float) -> Solution:
         h.changeColsCost(model.n_cols, np.arange(model.n_cols, dtype=np.int32),
                          sum(wk * c for wk, c in zip(w, model.benefit_rows, strict=True)))
-        h.changeRowBounds(model.eps_row, eps - model.benefit_const[K - 1], INF)
+        h.changeRowBounds(model.eps_row, eps / model.scale - model.benefit_const[K - 1], INF)
         return _run(problem, model)
 
     first = np.zeros(K)
@@ -430,17 +458,30 @@ def pareto_front(
             sols.append(solve_with(first, float(eps)))
         except SolverError:
             continue
-    return _non_dominated(problem, sols)
+    scale = max(abs(v) for s in sols for v in s.benefit.values())
+    return _non_dominated(problem, sols, tol=gap * scale)
 
 
-def _non_dominated(problem: Problem, sols: list[Solution]) -> list[Solution]:
-    """Drop duplicates and any solution another weakly dominates (first vs last country)."""
+def _non_dominated(problem: Problem, sols: list[Solution], tol: float = 0.0) -> list[Solution]:
+    """Drop duplicates and any solution another dominates (first vs last country).
+
+    ``s`` goes if some ``t`` is at least as good in both and better in one, or is better by
+    more than ``tol`` in one while at most ``tol`` worse in the other (solver-gap noise).
+    """
     c0, c1 = problem.countries[0], problem.countries[-1]
-    unique = {tuple(s.ids): s for s in sols}.values()
-    pts = sorted(unique, key=lambda s: (-s.benefit[c0], -s.benefit[c1]))
-    front: list[Solution] = []
-    for s in pts:
-        if not front or s.benefit[c1] > front[-1].benefit[c1] + 1e-9 * abs(front[-1].benefit[c1]):
-            front.append(s)
-    return front
-
+    unique = list({tuple(s.ids): s for s in sols}.values())
+    pts = np.array([[s.benefit[c0], s.benefit[c1]] for s in unique])
+    keep = []
+    for i, a in enumerate(pts):
+        dominated = False
+        for j, b in enumerate(pts):
+            if i == j:
+                continue
+            exact = (b >= a).all() and (b > a).any()
+            noisy = (b >= a - tol).all() and (b > a + tol).any()
+            if exact or noisy:
+                dominated = True
+                break
+        if not dominated:
+            keep.append(unique[i])
+    return sorted(keep, key=lambda s: -s.benefit[c0])

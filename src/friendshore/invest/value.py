@@ -1,0 +1,199 @@
+"""Strategic value of projects: avoided shortfall and avoided GDP loss over a scenario set.
+
+A project adds capacity to the supply network once built. For each scenario of the set
+(default: the shipped scenario library) the stress engine runs once as shipped and once per
+project with the project added as a ``new_capacity`` response (its host, commodity, stage and
+full capacity, online from month 0: the disruption strikes while it operates). The difference
+in shortfall (t) per market and country is the project's *relief*; ripple's ``gdp_change``
+prices a tonne of shortfall in each (scenario, market, country) cell.
+
+For the portfolio, each cell ``m = (scenario, market, country)`` with a shortfall carries
+
+* ``base_m``: the mean shortfall without any project (t per event),
+* ``value_m``: annual probability x GDP loss per tonne x the present-value annuity of the
+  evaluation horizon (so ``value_m * avoided_t`` is US$ of present value),
+* ``relief_{p,m}``: the project's mean relief, scaled by the share of that annuity during
+  which the project operates (late projects protect fewer years).
+
+Runs are cached per (network, scenario, project capacity, draws, seed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from ..assumptions import Assumptions
+from ..network.supply import SupplyNetwork
+from ..ripple.gdp import gdp_change
+from ..scenarios.spec import Fixed, NewCapacity, Scenario, read_scenario_file
+from ..stress.engine import StressResult, run_scenario
+from .appraisal import discount_rate
+from .catalog import Project
+
+__all__ = [
+    "StrategicValue",
+    "scenario_library",
+    "scenario_probability",
+    "strategic_value",
+]
+
+COUNTRIES = ("USA", "JPN")
+
+_RUNS: dict[tuple, StressResult] = {}
+_GDP: dict[tuple, np.ndarray] = {}
+
+
+def scenario_library() -> dict[str, Path]:
+    """Shipped scenario files by scenario name (``data/scenarios/*.yaml``)."""
+    folder = Path(str(resources.files("friendshore") / "data" / "scenarios"))
+    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+
+
+def scenario_probability(name: str, a: Assumptions) -> float:
+    """Annual probability of scenario ``name``: its named override or the default."""
+    table = a["invest_scenario_probabilities"] or {}
+    return float(table.get(name, a["invest_scenario_probability_default"]))
+
+
+@dataclass
+class StrategicValue:
+    """Shortfall cells and per-project relief for the portfolio, plus per-project summaries."""
+
+    scenarios: list[str]
+    probabilities: dict[str, float]
+    cells: list[tuple[str, str, str, str]]  # (scenario, commodity, stage, country)
+    base_t: np.ndarray  # (M,) mean shortfall per event without projects
+    value_usd_per_t: np.ndarray  # (M,) probability- and PV-weighted GDP loss per tonne
+    relief_t: dict[str, np.ndarray]  # project id -> (M,) PV-share-scaled relief
+    avoided: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
+
+    def cell_country(self) -> np.ndarray:
+        """Index of each cell's country in ``COUNTRIES``."""
+        return np.array([COUNTRIES.index(c[3]) for c in self.cells], dtype=int)
+
+    def relief_matrix(self, ids: Sequence[str]) -> np.ndarray:
+        """(P, M) relief for the projects ``ids`` (zeros for projects without any)."""
+        out = np.zeros((len(ids), len(self.cells)))
+        for i, pid in enumerate(ids):
+            if pid in self.relief_t:
+                out[i] = self.relief_t[pid]
+        return out
+
+
+def _run(scenario: Scenario, net: SupplyNetwork, draws: int, seed: int,
+         extra: NewCapacity | None = None) -> StressResult:
+    """Run (or fetch from the cache) ``scenario`` with an optional new-capacity response."""
+    key = (id(net), scenario.model_dump_json(), extra.model_dump_json() if extra else "",
+           draws, seed)
+    if key not in _RUNS:
+        scn = scenario
+        if extra is not None:
+            scn = scenario.model_copy(update={"responses": [*scenario.responses, extra]})
+        _RUNS[key] = run_scenario(scn, net, draws=draws, seed=seed, countries=list(COUNTRIES))
+    return _RUNS[key]
+
+
+def _gdp_loss(res: StressResult, m: int, country: str, a: Assumptions) -> np.ndarray | None:
+    """GDP loss per draw (US$, positive = loss) of market ``m`` in ``country``; None if unpriced."""
+    commodity = res.markets[m][0]
+    c = res.countries.index(country)
+    key = (id(res), m, country)
+    if key not in _GDP:
+        impact = gdp_change(country, commodity, res.shortfall_share[:, m, c],
+                            res.price_multiplier[:, m], a)
+        _GDP[key] = None if impact is None else -impact.total_usd
+    return _GDP[key]
+
+
+def _operating_share(project: Project, country: str, a: Assumptions, horizon: int,
+                     online_year: float | None = None) -> float:
+    """Share of the horizon's discounted years during which ``project`` operates."""
+    r = discount_rate(country, a)
+    base = int(a["invest_base_year"])
+    years = np.arange(horizon)
+    weights = (1.0 + r) ** -years
+    start = online_year if online_year is not None else (
+        project.notice_date.year + project.lead_time_years)
+    t = base + years
+    on = (t >= start) & (t < start + project.economic_life_years)
+    return float(weights[on].sum() / weights.sum())
+
+
+def _annuity(country: str, a: Assumptions, horizon: int) -> float:
+    """Present value of 1 US$ a year over the horizon at the country's discount rate."""
+    r = discount_rate(country, a)
+    return float(((1.0 + r) ** -np.arange(horizon)).sum())
+
+
+def strategic_value(
+    projects: Sequence[Project],
+    network: SupplyNetwork,
+    *,
+    scenarios: Mapping[str, Scenario] | None = None,
+    assumptions: Assumptions | None = None,
+    draws: int | None = None,
+    seed: int | None = None,
+    online_years: Mapping[str, float] | None = None,
+) -> StrategicValue:
+    """Relief and avoided GDP loss of each project over ``scenarios`` (default: the library)."""
+    a = assumptions or Assumptions()
+    if scenarios is None:
+        scenarios = {name: read_scenario_file(path) for name, path in scenario_library().items()}
+    n = int(a["invest_value_draws"] if draws is None else draws)
+    s_seed = int(a["invest_seed"] if seed is None else seed)
+    horizon = int(a["invest_strategic_horizon_years"])
+    online_years = online_years or {}
+    cells: list[tuple[str, str, str, str]] = []
+    base_t: list[float] = []
+    value: list[float] = []
+    relief: dict[str, list[float]] = {p.id: [] for p in projects}
+    avoided: dict[str, dict[str, dict[str, float]]] = {p.id: {} for p in projects}
+    probs = {name: scenario_probability(name, a) for name in scenarios}
+    for name, scn in scenarios.items():
+        base = _run(scn, network, n, s_seed)
+        markets = {mk: i for i, mk in enumerate(base.markets)}
+        with_p: dict[str, StressResult] = {}
+        for p in projects:
+            if p.commodity is None or (p.commodity, p.stage) not in markets:
+                continue
+            extra = NewCapacity(kind="new_capacity", country=p.host, commodity=p.commodity,
+                                stage=p.stage, capacity=Fixed(value=p.capacity),
+                                online_month=Fixed(value=0.0))
+            with_p[p.id] = _run(scn, network, n, s_seed, extra)
+        for m, (commodity, stage) in enumerate(base.markets):
+            for country in COUNTRIES:
+                c = base.countries.index(country)
+                short0 = float(base.shortfall_t[:, m, c].mean())
+                loss0 = _gdp_loss(base, m, country, a)
+                if short0 <= 0 or loss0 is None:
+                    continue
+                per_t = float(loss0.mean()) / short0
+                cells.append((name, commodity, stage, country))
+                base_t.append(short0)
+                value.append(probs[name] * max(per_t, 0.0) * _annuity(country, a, horizon))
+                for p in projects:
+                    res = with_p.get(p.id)
+                    r_t = 0.0 if res is None else short0 - float(res.shortfall_t[:, m, c].mean())
+                    share = _operating_share(p, country, a, horizon, online_years.get(p.id))
+                    relief[p.id].append(max(r_t, 0.0) * share)
+                    if res is not None:
+                        loss1 = _gdp_loss(res, m, country, a)
+                        rec = avoided[p.id].setdefault(name, {})
+                        rec[f"{country}_shortfall_t"] = rec.get(f"{country}_shortfall_t", 0.0) \
+                            + max(r_t, 0.0)
+                        rec[f"{country}_gdp_usd"] = rec.get(f"{country}_gdp_usd", 0.0) + float(
+                            (loss0 - loss1).mean())
+    return StrategicValue(
+        scenarios=list(scenarios),
+        probabilities=probs,
+        cells=cells,
+        base_t=np.asarray(base_t, dtype=float),
+        value_usd_per_t=np.asarray(value, dtype=float),
+        relief_t={pid: np.asarray(v, dtype=float) for pid, v in relief.items()},
+        avoided=avoided,
+    )

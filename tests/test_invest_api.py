@@ -1,0 +1,75 @@
+"""Invest API and CLI: projects, appraise and plan on the shipped catalog."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from friendshore.api import invest as api
+from friendshore.cli import app
+from friendshore.errors import SolverError
+
+SCENARIOS = "china-rare-earth-ban,sakhalin-cutoff"
+
+
+@pytest.fixture(scope="module")
+def planned() -> dict:
+    """One plan on the shipped catalog with a small scenario set and few draws."""
+    return api.plan(scenarios=SCENARIOS, draws=60, pareto_points=5)
+
+
+def test_projects_lists_catalog() -> None:
+    rows = api.projects()
+    assert len(rows) >= 20 and all(r["source_url"] for r in rows)
+
+
+def test_appraise_reports_both_countries() -> None:
+    res = api.appraise("alaska-lng", draws=200, seed=3)
+    assert set(res["base"]) == {"USA", "JPN"}
+    assert res["capex"]["mean"] > 44e9  # LNG reference-class overrun
+    assert res["ripple"]["construction_value_added_usd"] > 0
+
+
+def test_plan_contract(planned: dict) -> None:
+    """The JSON contract holds: portfolio within budget, both benefits, a Pareto front."""
+    for key in ("portfolio", "budget_used", "usa_benefit", "jpn_benefit", "pareto"):
+        assert key in planned
+    assert planned["budget_used"] <= planned["budget"] * (1 + 1e-9)
+    assert planned["usa_benefit"] >= -1e-6 and planned["jpn_benefit"] >= -1e-6
+    assert not set(planned["portfolio"]) & set(planned["excluded"])
+    assert "bwrx300-fleet" in planned["excluded"]  # notice after the 2029 deadline
+    pts = [(p["usa"], p["jpn"]) for p in planned["pareto"]]
+    assert pts
+    for a in pts:
+        assert not any(b != a and b[0] >= a[0] and b[1] >= a[1] for b in pts)
+    assert planned["greedy"]["budget_used"] <= planned["budget"]
+
+
+def test_plan_budget_binds() -> None:
+    res = api.plan(budget=1e9, scenarios=SCENARIOS, draws=40, pareto_points=3)
+    assert res["budget_used"] <= 1e9
+
+
+def test_plan_infeasible_floor_is_explained() -> None:
+    with pytest.raises(SolverError, match="JPN's benefit floor"):
+        api.plan(scenarios=SCENARIOS, draws=40, floors={"JPN": 1e12}, pareto_points=3)
+
+
+def test_cli_plan_json_and_plot(tmp_path: Path) -> None:
+    png = tmp_path / "pareto.png"
+    result = CliRunner().invoke(app, ["plan", "--json", "--scenarios", SCENARIOS,
+                                      "--budget", "5e9", "--plot", str(png),
+                                      "--set", "invest_plan_draws=40"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["budget_used"] <= 5e9 and data["pareto"]
+    assert png.stat().st_size > 1000
+
+
+def test_cli_projects_json() -> None:
+    result = CliRunner().invoke(app, ["projects", "--json"])
+    assert result.exit_code == 0
+    assert len(json.loads(result.stdout)) >= 20
