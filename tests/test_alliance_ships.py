@@ -88,3 +88,13 @@ def test_cli_ships_json() -> None:
     assert set(rows[0]) == {"country", "year", "gt", "share"}
     assert rows[0]["country"] == "CHN"
     assert "latest year 2019" in result.stderr
+
+
+def test_shipyard_ripple_uses_the_shipbuilding_sectors() -> None:
+    jpn = api.shipyard_ripple("JPN", 1e9, phase="operation")
+    usa = api.shipyard_ripple("USA", 1e9, phase="operation")
+    assert jpn["industry"] == "3541" and usa["industry"] == "3364OT"
+    for out in (jpn, usa):  # Type I output multiplier: above 1 (direct) and below 4
+        assert 1e9 < out["output_usd"] < 4e9
+    with pytest.raises(UnknownNameError, match="shipbuilding IO sector"):
+        api.shipyard_ripple("KOR", 1e9)

@@ -17,7 +17,15 @@ from ..store import Store
 from ..store import queries_alliance as q
 from ._base import get_store
 
-__all__ = ["defense", "defense_targets", "lng_security", "ships"]
+__all__ = ["SHIPYARD_INDUSTRY", "defense", "defense_targets", "lng_security", "ships",
+           "shipyard_ripple"]
+
+#: IO industry that builds ships, per country with a shipped IO table (ripple layer).
+SHIPYARD_INDUSTRY = {
+    "JPN": ("3541", "MIC 2015 sector 3541, shipbuilding and repair"),
+    "USA": ("3364OT", "BEA summary 3364OT, other transportation equipment: ships with aircraft, "
+                      "rail and other vehicles (no finer shipbuilding row at summary level)"),
+}
 
 
 def ships(year: int | None = None, *, store: Store | None = None) -> dict[str, Any]:
@@ -133,3 +141,27 @@ def lng_security(
         "data_age": (f"Energy Institute Statistical Review 2024: LNG trade {year} (bcm); "
                      "GEM LNG terminal tracker, September 2025 (nameplate capacity)."),
     }
+
+
+def shipyard_ripple(
+    country: str,
+    amount_usd: float,
+    phase: str = "construction",
+    *,
+    assumptions: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Output and value added induced by shipyard spending in Japan or the US (ripple's IO tables).
+
+    ``phase="construction"`` values building the yard, ``"operation"`` a year of ship output
+    worth ``amount_usd``; industries: :data:`SHIPYARD_INDUSTRY` (MIC 3541, BEA 3364OT).
+    """
+    from .ripple import ripple
+
+    code = validate_iso3(country, where="shipyard_ripple")
+    if code not in SHIPYARD_INDUSTRY:
+        raise UnknownNameError("country with a shipbuilding IO sector", code, SHIPYARD_INDUSTRY,
+                               where="shipyard_ripple")
+    industry, label = SHIPYARD_INDUSTRY[code]
+    out = ripple(code, industry, amount_usd, phase, assumptions=assumptions)
+    out["notes"] = [*out.get("notes", []), f"shipbuilding sector: {label}"]
+    return out
