@@ -95,3 +95,14 @@ def test_cli_data_ingest(tmp_path: Path, monkeypatch) -> None:
                               "--source", "usgs-mcs"])
     assert res.exit_code != 0
     assert "MCS2026_truncated.csv, row 5, field 'PROD_2024'" in str(res.exception)
+
+
+def test_component_stage_falls_back_to_exporter_shares() -> None:
+    df = friendshore.supply("rare_earths", stage="component")  # permanent magnets, HS 850511
+    assert df.attrs["measure"] == "exports" and df.attrs["source"] == "baci-hs17-2024"
+    assert "850511" in df.attrs["basis"]
+    assert df.iloc[0]["country"] == "CHN" and 0.5 < df.iloc[0]["share"] < 0.95
+    assert df["share"].sum() == pytest.approx(1)
+    res = CliRunner().invoke(app, ["supply", "rare_earths", "--stage", "component", "--json"])
+    assert res.exit_code == 0, res.output
+    assert set(json.loads(res.stdout)[0]) == {"country", "exports", "unit", "share"}

@@ -28,7 +28,7 @@ __all__ = ["commodities", "data_status", "ingest", "supply"]
 
 MEASURES = ("production", "capacity", "reserves")
 #: Source kinds in order of preference when several hold the same commodity, stage and year.
-SOURCE_PREFERENCE = ("usgs-mcs", "iea")
+SOURCE_PREFERENCE = ("usgs-mcs", "iea", "baci", "comtrade")
 #: Tables the atlas readers fill (for ``data_status``).
 ATLAS_TABLES = ["supply", "us_import_reliance", "us_salient", "us_end_use"]
 
@@ -96,6 +96,10 @@ def supply(
     commodity, stage, year, source, basis, ``denominator`` and the source's ``world_total``.
     Default stage: the commodity's main stage; default year: the latest observed year with
     data; default source: the newest USGS edition, then IEA.
+
+    A stage without production data but with bilateral trade flows (rare-earth permanent
+    magnets, HS 850511, the ``component`` stage) returns exporters' shares of world exports
+    instead (column ``exports``, ``attrs["measure"] == "exports"``; BACI before Comtrade).
     """
     com = _commodity(commodity)
     stage = validate_stage(stage or com.main_stage, where="stage")
@@ -103,6 +107,9 @@ def supply(
         raise UnknownNameError("measure", measure, MEASURES, where="measure")
     st = get_store(store)
     cands = queries_atlas.supply_candidates(st, com.slug, stage, measure)
+    exports = cands.empty and measure == "production"
+    if exports:  # no production data at this stage (magnets): exporters' shares instead
+        cands = queries_atlas.export_candidates(st, com.slug, stage).assign(scenario=None)
     if cands.empty:
         have = sorted(set(queries_atlas.coverage(st).query("commodity == @com.slug")["stage"]))
         raise UnknownNameError(
@@ -119,12 +126,21 @@ def supply(
             str(year), where="year",
         ) from None
     scenario = None if pd.isna(pick["scenario"]) else pick["scenario"]
-    rows = queries_atlas.supply_rows(
-        st, com.slug, stage, measure, pick["source"], int(pick["year"]), scenario
-    )
-    return _shares(rows, measure).pipe(
+    if exports:
+        measure = "exports"
+        rows = queries_atlas.export_rows(st, com.slug, stage, pick["source"], int(pick["year"]))
+    else:
+        rows = queries_atlas.supply_rows(
+            st, com.slug, stage, measure, pick["source"], int(pick["year"]), scenario
+        )
+    out = _shares(rows, measure).pipe(
         _with_attrs, rows, com.slug, stage, int(pick["year"]), pick["source"], scenario
     )
+    out.attrs["measure"] = measure
+    if exports:
+        codes = sorted({c for cell in rows["series"].dropna() for c in cell.split()})
+        out.attrs["basis"] = f"gross weight exported, HS {', '.join(codes)}"
+    return out
 
 
 def _shares(rows: pd.DataFrame, measure: str) -> pd.DataFrame:

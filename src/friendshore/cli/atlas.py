@@ -46,16 +46,14 @@ def supply(
 
     df = api.supply(commodity, stage=stage, year=year, measure=measure, source=source)
     a = df.attrs
+    measure = a["measure"]  # 'exports' where a stage has trade flows only
     if json:
-        print_json(
-            df.rename(columns={measure: "production"} if measure == "production" else {})[
-                ["country", measure, "unit", "share"]
-            ]
-        )
+        print_json(df[["country", measure, "unit", "share"]])
         return
     caption = (
         f"source {a['source']}; basis {a['basis']}; shares of {fmt(a['denominator'])} {a['unit']}"
         f" (countries + other countries); world total {fmt(a['world_total'])}"
+        + ("; exporters' shares of world exports" if measure == "exports" else "")
     )
     flags = {c: df[c].map({True: "yes", False: ""}) for c in ("estimated", "withheld")}
     print_table(

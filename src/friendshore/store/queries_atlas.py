@@ -8,6 +8,8 @@ from .store import Store
 
 __all__ = [
     "coverage",
+    "export_candidates",
+    "export_rows",
     "source_status",
     "supply_candidates",
     "supply_rows",
@@ -82,3 +84,34 @@ def table_counts(store: Store, tables: list[str]) -> pd.DataFrame:
         for t in tables
     ]
     return store.query(" UNION ALL ".join(parts) + ' ORDER BY "table", source')
+
+
+def export_candidates(store: Store, commodity: str, stage: str) -> pd.DataFrame:
+    """(source, kind, year, n_values) of bilateral trade flows with quantities for one
+    commodity x stage (top-flow extracts have no quantities and drop out)."""
+    return store.query(
+        """
+        SELECT t.source, src.kind, t.year, count(t.quantity) AS n_values
+        FROM trade_flows t LEFT JOIN sources src USING (source)
+        WHERE t.commodity = ? AND t.stage = ? AND t.quantity IS NOT NULL
+        GROUP BY ALL
+        """,
+        [commodity, stage],
+    )
+
+
+def export_rows(store: Store, commodity: str, stage: str, source: str, year: int) -> pd.DataFrame:
+    """Exports per exporter (quantity summed over importers, own-country rows excluded)."""
+    return store.query(
+        """
+        SELECT exporter AS country, FALSE AS is_aggregate, sum(quantity) AS value,
+               any_value(unit) AS unit, NULL AS basis, FALSE AS estimated,
+               FALSE AS withheld, FALSE AS lower_bound, string_agg(DISTINCT hs6, ' ') AS series,
+               NULL AS note
+        FROM trade_flows
+        WHERE commodity = ? AND stage = ? AND source = ? AND year = ? AND exporter <> importer
+              AND quantity IS NOT NULL
+        GROUP BY exporter
+        """,
+        [commodity, stage, source, year],
+    )
