@@ -163,3 +163,22 @@ def test_alliance_page_shows_ships_and_defense(page, tmp_path: Path) -> None:
     page.wait_for_function("document.querySelector('#lng-note').textContent.length > 0")
     assert "CHN" in page.evaluate("document.querySelector('#ships').data.map(t => t.name)")
     shoot(page, tmp_path, "alliance")
+
+
+@needs("stress", "run_stress", "scenarios", "load_scenario")
+def test_stress_run_shows_cards_and_histogram(page, tmp_path: Path) -> None:
+    page.goto(page.base + "/stress")
+    page.wait_for_selector("#scenario option[value=china-rare-earth-ban]", state="attached")
+    page.select_option("#scenario", "china-rare-earth-ban")
+    page.wait_for_function("document.querySelector('#yaml').value.includes('china-rare-earth-ban')")
+    page.fill("#draws", "2000")
+    page.click("#run")
+    page.wait_for_selector("#progress-box:not(.hidden)")
+    page.wait_for_selector("#cards .card")
+    plotted(page, "#histogram")
+    plotted(page, "#cover")
+    cards = page.locator("#cards .card h3").all_inner_texts()
+    assert cards == ["USA", "JPN"]
+    assert "saved as run" in page.inner_text("#progress-text")
+    assert page.evaluate("document.querySelector('#progress-bar').style.width") == "100%"
+    shoot(page, tmp_path, "stress")

@@ -272,3 +272,94 @@ def test_alliance_endpoints_match_cli(client: TestClient) -> None:
     assert client.get("/api/defense?country=JPN&country=USA").json() == cli_json(
         "defense", "--countries", "JPN,USA")
     assert client.get("/api/lng").json() == cli_json("lng")
+
+
+# -- stress ----------------------------------------------------------------------------------------
+STRESS = {"scenario": "china-rare-earth-ban", "draws": 300, "seed": 11}
+
+
+@needs("stress", "run_stress", "load_scenario", "scenarios")
+def test_stress_wait_matches_cli(client: TestClient) -> None:
+    resp = client.post("/api/stress", json={**STRESS, "wait": True})
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    assert body == cli_json("stress", "china-rare-earth-ban", "--draws", "300", "--seed", "11")
+    assert set(body["countries"]) == {"USA", "JPN"}
+    assert "china-rare-earth-ban" in [s["name"] for s in client.get("/api/scenarios").json()]
+
+
+@needs("stress", "run_stress", "load_scenario")
+def test_stress_job_reports_progress_and_saves(client: TestClient) -> None:
+    resp = client.post("/api/stress", json={**STRESS, "save": True, "charts": True})
+    assert resp.status_code == 202
+    job_id = resp.json()["job"]
+    client.app.state.jobs.get(job_id).future.result(120)
+    job = client.get(f"/api/jobs/{job_id}").json()
+    assert job["status"] == "done" and job["progress"] == 1.0
+    result = job["result"]
+    dist = result["distributions"]["USA"]["shortfall_pct"]
+    assert sum(dist["counts"]) == 300 and len(dist["edges"]) == len(dist["counts"]) + 1
+    saved = client.get(f"/api/runs/{result['run_id']}").json()
+    assert saved["outputs"]["countries"] == {
+        k: v for k, v in result["countries"].items()
+    }
+    assert job_id in [j["id"] for j in client.get("/api/jobs").json()]
+
+
+@needs("stress", "run_stress", "load_scenario")
+def test_scenario_as_json_or_yaml_gives_the_same_result(client: TestClient) -> None:
+    shipped = client.get("/api/scenarios/china-rare-earth-ban").json()
+    by_name = client.post("/api/stress", json={**STRESS, "wait": True}).json()
+    as_json = client.post("/api/stress", json={**STRESS, "scenario": shipped["scenario"],
+                                               "wait": True}).json()
+    body = {**STRESS, "wait": True, "scenario_yaml": shipped["yaml"]}
+    del body["scenario"]
+    as_yaml = client.post("/api/stress", json=body).json()
+    assert by_name["countries"] == as_json["countries"] == as_yaml["countries"]
+
+
+@needs("stress", "load_scenario")
+def test_bad_scenarios_are_4xx_with_a_path(client: TestClient) -> None:
+    shipped = client.get("/api/scenarios/china-rare-earth-ban").json()["scenario"]
+    shipped["shocks"][0]["exporter"] = "XXX"
+    resp = client.post("/api/stress", json={"scenario": shipped, "wait": True})
+    assert resp.status_code in (404, 422), resp.text
+    assert "shocks[0]" in resp.json()["error"]
+    resp = client.post("/api/stress", json={"scenario": "china-rare-earth-bann"})
+    assert resp.status_code == 404
+    assert "china-rare-earth-ban" in resp.json()["matches"]
+    resp = client.post("/api/stress", json={"scenario_yaml": "a: [1,"})
+    assert resp.status_code == 422 and resp.json()["detail"][0]["path"] == "body.scenario_yaml"
+    resp = client.post("/api/stress", json={"scenario": "x", "scenario_yaml": "name: x"})
+    assert resp.status_code == 422
+    resp = client.post("/api/stress", json={"scenario": {**shipped, "draws": 10**9}})
+    assert resp.status_code == 422
+
+
+@needs("stress", "load_scenario")
+def test_concurrent_job_cap_answers_429(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+
+    def slow_stress(*args, progress=None, **kwargs):
+        release.wait(30)
+        return {"scenario": "slow", "draws": 1, "seed": 0, "countries": {}}
+
+    monkeypatch.setattr(fs_api, "stress", slow_stress)
+    app = create_app(store=store, limits=Limits(max_running=1, max_queued=1))
+    with TestClient(app) as c:
+        codes = [c.post("/api/stress", json=STRESS).status_code for _ in range(3)]
+        assert codes == [202, 202, 429]
+        release.set()
+
+
+@needs("stress", "run_stress", "load_scenario")
+def test_client_that_never_comes_back_loses_no_saved_run(store: Store) -> None:
+    app = create_app(store=store)
+    with TestClient(app) as c:
+        job_id = c.post("/api/stress", json={**STRESS, "save": True}).json()["job"]
+    # The client is gone (the TestClient closed, the app shut down): the job finished anyway,
+    # and its run is saved whole.
+    job = app.state.jobs.get(job_id)
+    assert job.status == "done"
+    run = store.get_run(job.result["run_id"])
+    assert run["outputs"]["countries"].keys() == {"USA", "JPN"}

@@ -16,17 +16,19 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import anyio
+import yaml
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .. import __version__
 from .. import api as fs_api
 from ..cli._common import jsonable
 from ..errors import FriendshoreError, ScenarioError, UnknownNameError
 from ..store import Store, open_store
+from .charts import stress_distributions
 from .jobs import JobManager, JobsBusy
 from .security import GuardMiddleware
 
@@ -56,17 +58,32 @@ def plotly_js_path() -> Path:
 
 # -- request bodies -----------------------------------------------------------------------------
 class StressRequest(BaseModel):
-    """``POST /api/stress``: a shipped scenario's name, or a whole scenario as JSON."""
+    """``POST /api/stress``: a shipped scenario's name, a scenario as JSON, or as YAML text."""
 
     model_config = ConfigDict(extra="forbid")
-    scenario: str | dict[str, Any] = Field(description="shipped scenario name, or a scenario")
+    scenario: str | dict[str, Any] | None = Field(
+        None, description="shipped scenario name, or a whole scenario as a JSON object"
+    )
+    scenario_yaml: str | None = Field(None, description="a whole scenario as YAML text")
     draws: int | None = Field(None, ge=1, description="Monte Carlo draws (server-capped)")
     seed: int | None = Field(None, ge=0)
     countries: list[Annotated[str, Field(min_length=3, max_length=3)]] | None = Field(
         None, max_length=50, description="ISO3 countries of interest (default: the scenario's)"
     )
+    assumptions: dict[str, Any] | None = Field(
+        None, max_length=200, description="named assumption overrides (CLI --set)"
+    )
     save: bool = Field(False, description="save inputs, seed and outputs as a run")
     wait: bool = Field(False, description="answer with the result instead of a job id")
+    charts: bool = Field(
+        False, description="add `distributions` (histograms, cover quantiles) for charts"
+    )
+
+    @model_validator(mode="after")
+    def _one_scenario(self) -> StressRequest:
+        if (self.scenario is None) == (self.scenario_yaml is None):
+            raise ValueError("give exactly one of scenario and scenario_yaml")
+        return self
 
 
 class PlanRequest(BaseModel):
@@ -148,7 +165,7 @@ def create_app(
         await anyio.to_thread.run_sync(job.future.result)
         if job.exception is not None:
             raise job.exception  # mapped to its status by the handlers below
-        return job.result
+        return JSONResponse(job.result)
 
     # -- errors ---------------------------------------------------------------------------------
     @app.exception_handler(UnknownNameError)
@@ -225,27 +242,52 @@ def create_app(
     @app.get("/api/scenarios", tags=["stress"])
     def scenarios() -> Any:
         """The shipped scenarios (``friendshore scenarios``)."""
-        return call("scenarios")
+        return jsonable(layer_fn("scenarios")())
+
+    @app.get("/api/scenarios/{name}", tags=["stress"])
+    def scenario(name: str) -> Any:
+        """One shipped scenario: ``scenario`` (its JSON) and ``yaml`` (for editing)."""
+        spec = layer_fn("load_scenario")(name).model_dump(mode="json")
+        return {"name": name, "scenario": spec,
+                "yaml": yaml.safe_dump(spec, sort_keys=False, allow_unicode=True)}
 
     @app.post("/api/stress", tags=["stress"], status_code=202)
     async def stress(req: StressRequest) -> Any:
         """Run a stress test as a job: ``202 {"job"}`` to poll, or with ``wait`` the result.
 
-        The result body is ``friendshore stress --json``'s. Draws are capped by the server.
+        The result is ``friendshore stress --json``'s body (with ``run_id`` when saved), plus
+        ``distributions`` when ``charts`` is set. Draws are capped by the server.
         """
         if req.draws is not None and req.draws > limits.max_draws:
             return _field_error("body.draws", f"at most {limits.max_draws} draws per run")
-        scenario = await anyio.to_thread.run_sync(layer_fn("load_scenario"), req.scenario)
+        spec: Any = req.scenario
+        if req.scenario_yaml is not None:
+            try:
+                spec = yaml.safe_load(req.scenario_yaml)
+            except yaml.YAMLError as exc:
+                return _field_error("body.scenario_yaml", f"not valid YAML: {exc}")
+            if not isinstance(spec, dict):
+                return _field_error("body.scenario_yaml", "must be a YAML mapping")
+        scenario = await anyio.to_thread.run_sync(layer_fn("load_scenario"), spec)
         draws = req.draws or scenario.draws
         if draws > limits.max_draws:
-            return _field_error(
-                "body.scenario.draws", f"at most {limits.max_draws} draws per run"
-            )
-        run = layer_fn("stress")
+            return _field_error("body.scenario.draws", f"at most {limits.max_draws} draws per run")
+        summarise, per_draw = layer_fn("stress"), layer_fn("run_stress")
 
         def job(progress: Callable[[float], None]) -> Any:
-            return jsonable(run(scenario, draws=draws, seed=req.seed, countries=req.countries,
-                                save=req.save, progress=progress, store=the_store()))
+            share = 0.7 if req.charts else 1.0
+            out = jsonable(summarise(
+                scenario, draws=draws, seed=req.seed, countries=req.countries, save=req.save,
+                assumptions=req.assumptions, progress=lambda f: progress(share * f),
+                store=the_store(),
+            ))
+            if req.charts:  # the same seeded draws again, for the shape of the distributions
+                result = per_draw(scenario, draws=out["draws"], seed=out["seed"],
+                                  countries=req.countries, assumptions=req.assumptions,
+                                  store=the_store(),
+                                  progress=lambda f: progress(share + (1 - share) * f))
+                out["distributions"] = stress_distributions(result)
+            return out
 
         return await submit("stress", job, req.wait)
 
@@ -298,12 +340,12 @@ def create_app(
     @app.get("/api/runs", tags=["runs"])
     def list_runs(kind: str | None = None) -> Any:
         """Saved runs, newest first (``friendshore runs list``)."""
-        return jsonable(the_store().list_runs(kind))
+        return call("runs", kind)
 
     @app.get("/api/runs/{run_id}", tags=["runs"])
     def get_run(run_id: str) -> Any:
         """One saved run with its inputs and outputs (``friendshore runs show``)."""
-        return jsonable(the_store().get_run(run_id))
+        return call("run", run_id)
 
     @app.get("/api/assumptions", tags=["meta"])
     def assumptions() -> Any:

@@ -68,7 +68,7 @@ const FS = (() => {
     if (v === null || v === undefined || !isFinite(v)) return "—";
     const a = Math.abs(v);
     const [d, s] = a >= 1e12 ? [1e12, " tn"] : a >= 1e9 ? [1e9, " bn"] : a >= 1e6 ? [1e6, " m"] : [1, ""];
-    return `$${(v / d).toLocaleString("en-US", { maximumFractionDigits: 1 })}${s}`;
+    return `${v < 0 ? "−" : ""}$${(a / d).toLocaleString("en-US", { maximumFractionDigits: 1 })}${s}`;
   }
 
   function escapeHtml(s) {
