@@ -87,3 +87,21 @@ def test_io_tables_are_listed_in_the_store_sources(store) -> None:
 def test_reader_validates_each_shipped_folder() -> None:
     for path in io_tables.shipped():
         assert io_tables.read(path) == {}
+
+
+def test_bea_reader_names_missing_column(tmp_path) -> None:
+    src = io_tables.data_dir() / "us_bea_summary"
+    for f in src.iterdir():
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    path = tmp_path / "Summary_Use_2017_PRO_BeforeRedef_17sch.csv"
+    text = path.read_text(encoding="utf-8").replace("3364OT,", "3364XX,", 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(IngestError, match="3364OT") as err:
+        io_tables.read_bea(2017, tmp_path)
+    assert err.value.file == path.name and err.value.field == "3364OT"
+
+
+def test_construction_vectors_sum_to_one() -> None:
+    for t in (bea_table(2023), mic_table(13), mic_table(37), mic_table(185), wiod_table()):
+        assert t.construction.sum() == pytest.approx(1.0)
+        assert all(code in t.labels for code in t.construction.index)

@@ -31,7 +31,6 @@ import numpy as np
 import pandas as pd
 
 from ..assumptions import Assumptions
-from ..errors import UnknownNameError
 from . import iomath
 from .bridge import consumption_value, first_use
 from .tables import IOTable, bea_table, mic_table
@@ -193,9 +192,3 @@ def gdp_change(
         table=f"{table.source} {table.year} ({table.level} industries)", notes=notes,
     )
 
-
-def check_country(country: str) -> str:
-    """``country`` upper-cased if it has a GDP model, else an error listing those that do."""
-    if country.upper() not in COUNTRIES:
-        raise UnknownNameError("GDP model country", country, COUNTRIES)
-    return country.upper()

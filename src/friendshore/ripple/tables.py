@@ -230,7 +230,8 @@ def wiod_table() -> IOTable:
                      strict=True))
     zv = Z.to_numpy()
     xv = x.to_numpy()
-    construction = pd.Series(1.0, index=[c for c in labels if c.endswith("_c18")])
+    build = [c for c in labels if c.endswith("_c18")]  # c18 Construction, every region
+    construction = pd.Series(1.0 / len(build), index=build)
     return IOTable(
         country="WLD", source="wiod", year=2011, level=len(labels), labels=labels,
         names=[names.get(c.split("_")[1], "") for c in labels], Z=zv, x=xv,
