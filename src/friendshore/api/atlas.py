@@ -34,14 +34,17 @@ ATLAS_TABLES = ["supply", "us_import_reliance", "us_salient", "us_end_use"]
 
 
 def commodities(store: Store | None = None) -> pd.DataFrame:
-    """Every commodity: slug, name, stages with data, unit, basis, years and sources."""
-    cov = queries_atlas.coverage(get_store(store))
+    """Every commodity: slug, name, stages with data (supply rows or trade flows), unit,
+    basis, and the years and sources of its supply rows."""
+    st = get_store(store)
+    cov = queries_atlas.coverage(st)
     years: dict[str, list[int]] = {}
     sources: dict[str, list[str]] = {}
     for rec in cov.itertuples():
         years.setdefault(rec.commodity, []).extend(int(y) for y in rec.years)
         sources.setdefault(rec.commodity, []).append(rec.source)
-    data_stages = cov.groupby("commodity")["stage"].agg(lambda s: sorted(set(s)))
+    pairs = pd.concat([cov[["commodity", "stage"]], queries_atlas.trade_stages(st)])
+    data_stages = pairs.groupby("commodity")["stage"].agg(set)
     rows = [
         {
             "slug": c.slug,

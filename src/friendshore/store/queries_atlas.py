@@ -10,6 +10,7 @@ __all__ = [
     "coverage",
     "export_candidates",
     "export_rows",
+    "trade_stages",
     "source_status",
     "supply_candidates",
     "supply_rows",
@@ -114,4 +115,11 @@ def export_rows(store: Store, commodity: str, stage: str, source: str, year: int
         GROUP BY exporter
         """,
         [commodity, stage, source, year],
+    )
+
+
+def trade_stages(store: Store) -> pd.DataFrame:
+    """(commodity, stage) pairs that have bilateral trade flows with quantities."""
+    return store.query(
+        "SELECT DISTINCT commodity, stage FROM trade_flows WHERE quantity IS NOT NULL"
     )
