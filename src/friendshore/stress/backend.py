@@ -27,7 +27,8 @@ def get_backend(name: str = "numpy") -> ModuleType:
             import cupy
         except ImportError as exc:
             raise FriendshoreError(
-                "backend 'cupy' needs CuPy and a CUDA GPU (pip install friendshore[gpu])"
+                "backend 'cupy' needs CuPy and a CUDA GPU "
+                "(the gpu extra: pip install cupy-cuda12x)"
             ) from exc
         return cupy
     raise FriendshoreError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
