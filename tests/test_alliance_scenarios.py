@@ -82,3 +82,17 @@ def test_us_pause_and_sakhalin_run_in_the_same_engine() -> None:
     # A cut aimed at Japan alone is arbitraged: Russia sells elsewhere, others ship to Japan.
     sak = stress("sakhalin-cutoff", draws=50)
     assert _summary(sak, "JPN", "shortfall_pct") == pytest.approx(0.0, abs=1e-6)
+
+
+def test_network_markets_for_lng_and_shipbuilding() -> None:
+    from friendshore.api import get_store
+    from friendshore.network.build import build_network
+
+    net = build_network(get_store())
+    lng = net.market("lng", "refine")
+    assert net.units[lng] == "bcm" and net.years[lng] == 2023
+    assert net.production[lng].sum() == pytest.approx(549.19, abs=0.01)
+    assert net.stockpile_months[lng][net.country("JPN")] == pytest.approx(0.6)
+    ships = net.market("shipbuilding", "component")
+    assert net.units[ships] == "GT" and net.years[ships] == 2019
+    assert net.stockpile_months[ships].max() == 0.0
