@@ -97,6 +97,14 @@ def test_cli_stress_json_save_and_runs():
     assert {"china-rare-earth-ban", "china-magnet-export-ban", "indonesia-nickel-ban"} <= names
 
 
+def test_every_shipped_scenario_runs_from_the_cli():
+    runner = CliRunner()
+    for name in (s["name"] for s in api.scenarios()):
+        res = runner.invoke(app, ["stress", name, "--draws", "16", "--json"])
+        assert res.exit_code == 0, (name, res.output)
+        assert json.loads(res.stdout)["scenario"] == name
+
+
 def test_cli_stress_from_a_yaml_path(tmp_path):
     path = tmp_path / "mine.yaml"
     path.write_text("name: mine\nshocks:\n  - kind: export_restriction\n    exporter: CHN\n"

@@ -113,6 +113,19 @@ def test_full_ban_without_spare_or_stockpile_is_the_hand_computed_exposure():
     assert (res.stockpile_months == 0).all()
 
 
+@FAST
+@given(net=networks())
+def test_full_ban_without_spare_equals_exposure_on_random_networks(net):
+    net = dataclasses.replace(net, capacity=net.production.copy())
+    others = list(net.countries[1:])
+    res = run_scenario(_ban(1.0, countries=others), net, draws=2)
+    exposure = net.flows[0, 0, 1:]  # what CHN ships to each other country, by hand
+    np.testing.assert_allclose(res.shortfall_t[0, 0], exposure, rtol=1e-9, atol=1e-9)
+    share = np.divide(exposure, net.demand[0, 1:], out=np.zeros_like(exposure),
+                      where=net.demand[0, 1:] > 1e-200)
+    np.testing.assert_allclose(res.shortfall_share[0, 0], share, rtol=1e-9, atol=1e-12)
+
+
 def test_stockpile_covers_japan_for_two_months():
     net = dataclasses.replace(toy_network(), capacity=toy_network().production.copy())
     res = run_scenario(_ban(1.0), net, draws=2)

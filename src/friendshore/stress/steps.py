@@ -111,13 +111,13 @@ def clear_market(
     h = residual.sum(axis=-1)
     avail = xp.maximum(d - h, 0.0)
     ratio = _safe_div(xp, avail, d) + (d <= 0)  # share of demand still supplied; 1 if no demand
-    tiny = 1e-300
-    p_unc = xp.maximum(ratio, tiny) ** (-1.0 / (eps_s + eps_d))
-    e_unc = avail * (xp.minimum(p_unc, pmax) ** eps_s - 1.0)
+    # flooring each ratio where the price reaches pmax keeps p <= pmax without overflow
+    p_unc = xp.maximum(ratio, pmax ** -(eps_s + eps_d)) ** (-1.0 / (eps_s + eps_d))
+    e_unc = avail * (p_unc ** eps_s - 1.0)
     capped = e_unc > idle
     extra = xp.where(capped, idle, e_unc)
     ratio_c = _safe_div(xp, avail + extra, d) + (d <= 0)
-    p_cap = xp.maximum(ratio_c, tiny) ** (-1.0 / eps_d)
+    p_cap = xp.maximum(ratio_c, pmax ** -eps_d) ** (-1.0 / eps_d)
     price = xp.minimum(xp.where(capped, p_cap, p_unc), pmax)
     return price, xp.minimum(extra, h)
 
