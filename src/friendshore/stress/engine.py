@@ -47,6 +47,8 @@ __all__ = ["StressResult", "run_scenario"]
 
 #: Memory budget for one chunk of draws (bytes); leaves headroom under 2 GB.
 CHUNK_BYTES = 600 * 2**20
+#: At most this many draws per numpy chunk, so progress callbacks come often enough.
+MAX_CHUNK = 20_000
 
 
 @dataclass
@@ -356,7 +358,8 @@ def run_scenario(
     n = len(plan.countries)
     per_draw = 8 * (n * max(m_count, 1) * 40 + horizon * m_count * (c_count * 3 + 1)
                     + n * max(len(plan.timed), 1))
-    chunk = int(min(n_draws, max(256, chunk_bytes // per_draw)))
+    cap = MAX_CHUNK if backend == "numpy" else n_draws  # GPUs like big chunks
+    chunk = int(min(n_draws, cap, max(256, chunk_bytes // per_draw)))
     d0 = plan.flows.sum(axis=1)[:, plan.coi]  # (M, C) base annual demand
     months = np.arange(horizon)
     for a in range(0, n_draws, chunk):
