@@ -44,8 +44,10 @@ __all__ = [
 
 COUNTRIES = ("USA", "JPN")
 
-_RUNS: dict[tuple, StressResult] = {}
-_GDP: dict[tuple, np.ndarray] = {}
+#: Caches keyed by object ids; each entry keeps its network/result alive so ids stay unique.
+_RUNS: dict[tuple, tuple[SupplyNetwork, StressResult]] = {}
+_GDP: dict[tuple, tuple[StressResult, np.ndarray | None]] = {}
+_MAX_CACHE = 4096
 
 
 def scenario_library() -> dict[str, Path]:
@@ -91,23 +93,27 @@ def _run(scenario: Scenario, net: SupplyNetwork, draws: int, seed: int,
     key = (id(net), scenario.model_dump_json(), extra.model_dump_json() if extra else "",
            draws, seed)
     if key not in _RUNS:
+        if len(_RUNS) > _MAX_CACHE:
+            _RUNS.clear()
+            _GDP.clear()
         scn = scenario
         if extra is not None:
             scn = scenario.model_copy(update={"responses": [*scenario.responses, extra]})
-        _RUNS[key] = run_scenario(scn, net, draws=draws, seed=seed, countries=list(COUNTRIES))
-    return _RUNS[key]
+        _RUNS[key] = (net, run_scenario(scn, net, draws=draws, seed=seed,
+                                        countries=list(COUNTRIES)))
+    return _RUNS[key][1]
 
 
 def _gdp_loss(res: StressResult, m: int, country: str, a: Assumptions) -> np.ndarray | None:
     """GDP loss per draw (US$, positive = loss) of market ``m`` in ``country``; None if unpriced."""
     commodity = res.markets[m][0]
     c = res.countries.index(country)
-    key = (id(res), m, country)
+    key = (id(res), m, country, repr(sorted(a.overrides.items())))
     if key not in _GDP:
         impact = gdp_change(country, commodity, res.shortfall_share[:, m, c],
                             res.price_multiplier[:, m], a)
-        _GDP[key] = None if impact is None else -impact.total_usd
-    return _GDP[key]
+        _GDP[key] = (res, None if impact is None else -impact.total_usd)
+    return _GDP[key][1]
 
 
 def _operating_share(project: Project, country: str, a: Assumptions, horizon: int,
@@ -154,7 +160,9 @@ def strategic_value(
     relief: dict[str, list[float]] = {p.id: [] for p in projects}
     avoided: dict[str, dict[str, dict[str, float]]] = {p.id: {} for p in projects}
     probs = {name: scenario_probability(name, a) for name in scenarios}
-    for name, scn in scenarios.items():
+    for name, shipped in scenarios.items():
+        # The run's overrides reach the engine too; the scenario's own settings win.
+        scn = shipped.model_copy(update={"assumptions": {**a.overrides, **shipped.assumptions}})
         base = _run(scn, network, n, s_seed)
         markets = {mk: i for i, mk in enumerate(base.markets)}
         with_p: dict[str, StressResult] = {}
