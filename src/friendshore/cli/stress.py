@@ -17,6 +17,10 @@ COUNTRIES = Annotated[
     str | None, typer.Option("--countries", help="Countries of interest, e.g. USA,JPN,DEU.")
 ]
 
+#: Short table labels of the summary keys (the JSON keeps the full names).
+LABELS = {"shortfall_pct": "short %", "shortfall_t": "short (t)", "price_multiplier": "price x",
+          "stockpile_months": "stock mo", "gdp_change_usd": "GDP US$ m"}
+
 runs_app = typer.Typer(help="Saved stress runs.", no_args_is_help=True)
 
 
@@ -52,7 +56,9 @@ def _summary_rows(out: dict[str, Any]) -> list[dict[str, Any]]:
     for country, stats in out["countries"].items():
         for quantity, s in stats.items():
             if isinstance(s, dict):  # summaries; GDP extras (lists, None) are shown apart
-                rows.append({"country": country, "quantity": quantity, **s})
+                scale = 1e-6 if quantity == "gdp_change_usd" else 1.0  # US$ millions
+                rows.append({"country": country, "quantity": LABELS.get(quantity, quantity),
+                             **{k: v * scale for k, v in s.items()}})
     return rows
 
 
@@ -89,9 +95,10 @@ def stress(
     if json:
         print_json(out)
         return
-    caption = "shortfall_pct: % of demand over the horizon; gdp_change_usd: value added over " \
+    caption = "short %: shortfall as % of demand over the horizon; short (t): in the market's " \
+              "unit; stock mo: stockpile left, months of demand; GDP US$ m: value added over " \
               "the horizon (negative = loss); cvar95: mean of the worst 5 % (lowest for " \
-              "stockpile_months and gdp_change_usd)"
+              "stock mo and GDP)"
     if "run_id" in out:
         caption += f"; saved as run {out['run_id']}"
     print_table(_summary_rows(out), title=f"{out['scenario']} · {out['draws']:,} draws · "
