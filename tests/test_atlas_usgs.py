@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import friendshore
@@ -281,3 +284,33 @@ def test_new_release_fig2_labels_resolve_by_name(store: Store) -> None:
     assert res["source"] == "usgs-mcs-2026"
     # the 2025 edition's supply rows are untouched by a Fig2-only ingest
     assert friendshore.supply("gallium", store=store).attrs["source"] == "usgs-mcs-2025"
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(st.integers(0, 10**9), min_size=2, max_size=6),
+    st.sampled_from([("kilograms", 1e-3), ("metric tons", 1), ("thousand metric tons", 1e3)]),
+    st.booleans(),
+)
+def test_world_csv_round_trip(values: list[int], unit: tuple[str, float], commas: bool) -> None:
+    """Values written in the MCS world format come back converted to t, summed per key."""
+    countries = ["China", "Japan", "Burma", "Canada ", "Korea, Republic of", "Other Countries"]
+    header = ["SOURCE", "COMMODITY", "COUNTRY", "TYPE", "UNIT_MEAS", "PROD_2030",
+              "PROD_EST_ 2031", "PROD_NOTES", "RESERVES_2031", "RESERVE_NOTES"]
+    rows = [header]
+    for name, v in zip(countries, values, strict=False):
+        cell = f'"{v:,}"' if commas else str(v)
+        rows.append(["MCS2032", "Gallium ", name, "Primary production", unit[0], cell, cell, "",
+                     "", ""])
+    text = "\n".join(",".join(f'"{c}"' if "," in c and not c.startswith('"') else c
+                              for c in r) for r in rows)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "MCS2032_World_Data.csv"
+        path.write_text(text + "\n", encoding="utf-8-sig")
+        df = usgs_mcs.read(path)["supply"]
+    got = df.query("year == 2031").set_index("country")["value"]
+    codes = ["CHN", "JPN", "MMR", "CAN", "KOR", "OTH"][: len(values)]
+    assert got.to_dict() == pytest.approx(
+        {c: v * unit[1] for c, v in zip(codes, values, strict=True)}
+    )
+    assert set(df["commodity"]) == {"gallium"} and set(df["stage"]) == {"refine"}
