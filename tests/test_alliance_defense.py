@@ -32,6 +32,8 @@ def test_japan_gap_and_hand_computed_growth(store) -> None:
     # g = (T/s0)^(1/n) (1+gdp_g) - 1 with n = 2027 - 2024, gdp_g = 1.5% (shipped assumption)
     want = (0.02 / row["share_gdp"]) ** (1 / 3) * 1.015 - 1
     assert row["required_growth"] == pytest.approx(want)
+    assert row["gdp_year"] == 2023  # World Bank JPN 2023: 4.21 tn USD
+    assert row["gap_usd"] == pytest.approx(row["gap"] * 4.213e12, rel=1e-3)
     zero_gdp = api.defense(["JPN"], assumptions={"defense_real_gdp_growth": 0.0}, store=store)
     assert zero_gdp.iloc[0]["required_growth"] == pytest.approx((0.02 / row["share_gdp"]) ** (1 / 3)
                                                                 - 1)

@@ -24,7 +24,8 @@ import yaml
 from ..conventions.countries import validate_iso3
 from ..errors import ScenarioError, UnknownNameError
 
-__all__ = ["Target", "assess", "load_targets", "required_growth", "targets", "trajectory"]
+__all__ = ["Target", "assess", "gap_in_usd", "load_targets", "required_growth", "targets",
+           "trajectory"]
 
 TRAJECTORY_YEARS = 10
 
@@ -128,3 +129,13 @@ def assess(
     cols = ["country", "year", "share_gdp", "target", "gap", "required_growth", "target_name",
             "target_year", "trajectory"]
     return pd.DataFrame(rows, columns=cols)
+
+
+def gap_in_usd(rows: pd.DataFrame, gdp: pd.DataFrame) -> pd.DataFrame:
+    """Add ``gdp_year``, ``gdp_usd`` (the country's latest World Bank GDP, 2023 in the shipped
+    data) and ``gap_usd`` = gap x GDP: the extra annual spending the gap means at that GDP."""
+    latest = gdp.sort_values("year").groupby("country").last()
+    years = rows["country"].map(latest["year"])
+    value = rows["country"].map(latest["value_usd"])
+    gap = pd.to_numeric(rows["gap"], errors="coerce")
+    return rows.assign(gdp_year=years.astype("Int64"), gdp_usd=value, gap_usd=gap * value)

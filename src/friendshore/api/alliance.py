@@ -65,7 +65,9 @@ def defense(
     """Military spending share of GDP (SIPRI), gap to target and required real growth.
 
     One row per country and applicable target: ``country, year, share_gdp, target, gap,
-    required_growth`` plus ``target_name, target_year, trajectory`` (ten-year shares).
+    required_growth`` plus ``target_name, target_year, trajectory`` (ten-year shares) and
+    ``gap_usd`` (gap x World Bank GDP of ``gdp_year``, current USD: the extra annual spending
+    at today's GDP).
     By default each country is checked against the shipped targets that name it
     (``data/defense_targets.yaml``); ``targets`` applies the named ones to every country, and
     ``target``/``target_year`` a custom one (a fraction, e.g. 0.035, and a year). Countries
@@ -98,7 +100,8 @@ def defense(
         for c in codes
     }
     growth = float(Assumptions(assumptions)["defense_real_gdp_growth"])
-    return _defense.assess(milex, codes, applicable, growth)
+    out = _defense.assess(milex, codes, applicable, growth)
+    return _defense.gap_in_usd(out, q.gdp(get_store(store)))
 
 
 def lng_security(

@@ -70,9 +70,10 @@ def defense(
         trajectory=df["trajectory"].map(trend),
         target=[goal(r) for r in df.itertuples()],
         gap_pp=df["gap"] * 100,
+        gap_usd_bn=df["gap_usd"] / 1e9,
         required_growth_pct=df["required_growth"] * 100,
     )
-    print_table(view, columns=["country", "trajectory", "target", "gap_pp",
+    print_table(view, columns=["country", "trajectory", "target", "gap_pp", "gap_usd_bn",
                                "required_growth_pct"],
                 title="Military expenditure, share of GDP (SIPRI, ten-year trajectory)",
                 caption="required growth: annual real spending growth g with "
