@@ -67,3 +67,12 @@ def test_cli_ripple_json_and_close_matches() -> None:
     bad = subprocess.run(cmd + ["ripple", "--country", "USA", "--industry", "3364",
                                 "--amount", "1"], capture_output=True, text=True)
     assert bad.returncode == 2 and "3364OT" in bad.stderr
+
+
+def test_first_use_lists_sourced_shares_and_unmapped_flags() -> None:
+    df = fs.first_use_industries("USA", "germanium")
+    assert df["share"].sum() == pytest.approx(1.0) and df["estimate"].all()
+    assert df["value_usd"].iloc[0] > 0
+    assert fs.first_use_industries("USA", "shipbuilding")["unmapped"].all()
+    with pytest.raises(UnknownNameError, match="gallium"):
+        fs.first_use_industries("USA", "galium")

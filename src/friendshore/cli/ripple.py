@@ -67,7 +67,27 @@ def multipliers(
                 caption="per unit of final demand; jobs: no employment data in the tables")
 
 
+def first_use(
+    commodity: Annotated[str | None, typer.Argument(help="Commodity slug (default: all).")] = None,
+    country: Annotated[str, typer.Option("--country", help="USA or JPN.")] = "USA",
+    json: JSON = False,
+) -> None:
+    """First-use industries of a commodity (bridge shares, estimate flags, sources)."""
+    from ..api.ripple import first_use_industries
+    from ._common import print_json, print_table
+
+    df = first_use_industries(country, commodity)
+    if json:
+        print_json(df)
+        return
+    flags = {c: df[c].map({True: "yes", False: "no"}) for c in ("estimate", "unmapped")}
+    print_table(df.assign(**flags), title=f"{country.upper()} first-use industries",
+                columns=["commodity", "industry", "share", "estimate", "unmapped", "value_usd",
+                         "note"], caption="value_usd: US consumption value (USGS MCS2025)")
+
+
 def register(app: typer.Typer) -> None:
     """Add this layer's commands to ``app``."""
     app.command("ripple")(ripple)
     app.command("multipliers")(multipliers)
+    app.command("first-use")(first_use)
