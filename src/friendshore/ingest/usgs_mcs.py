@@ -291,6 +291,7 @@ def read_world(path: Path) -> pd.DataFrame:
 
 
 def _world_rows(raw: pd.DataFrame, file: str) -> pd.DataFrame:
+    """Validate, map and reshape the cells of a world CSV into ``supply`` rows."""
     require_columns(raw, ["COMMODITY", "COUNTRY", "TYPE", "UNIT_MEAS"], file)
     specs = [(c, _YEAR_COL.match(c)) for c in raw.columns]
     specs = [(c, m) for c, m in specs if m]
@@ -308,9 +309,9 @@ def _world_rows(raw: pd.DataFrame, file: str) -> pd.DataFrame:
     df = pd.concat([df, _units(df, file)], axis=1)
     # capacity series: their PROD columns hold capacity (cement clinker)
     cap_series = df["measure"] == "capacity"
-    years = {}
+    columns_of_year: dict[int, dict[str, str]] = {}
     for col, m in specs:
-        years.setdefault(int(m["year"]), {})[m["kind"]] = col
+        columns_of_year.setdefault(int(m["year"]), {})[m["kind"]] = col
     long = []
     for col, m in specs:
         kind, year = m["kind"], int(m["year"])
@@ -319,7 +320,7 @@ def _world_rows(raw: pd.DataFrame, file: str) -> pd.DataFrame:
         value = parsed["value"]
         if kind == "PROD":
             measure = np.where(cap_series, "capacity", "production")
-            cap_col = years[year].get("CAP")
+            cap_col = columns_of_year[year].get("CAP")
             if cap_col is not None:  # a capacity series' CAP value wins over its PROD value
                 has_cap = cap_series & (df[cap_col].map(clean_text) != "")
                 value = value.where(~has_cap)
@@ -348,28 +349,27 @@ def _world_rows(raw: pd.DataFrame, file: str) -> pd.DataFrame:
                 }
             )
         )
-    out = pd.concat(long, ignore_index=True)
-    return _collapse(out)
+    return _collapse(pd.concat(long, ignore_index=True), file)
 
 
-def _join_notes(*parts: pd.Series) -> pd.Series:
-    """Join the non-empty text of several columns with '; ' (bound flags become '<N' text)."""
-    cleaned = [p.fillna("").astype(str) for p in parts[:3]]
-    bound = parts[3]
-    # '<N' has no column of its own: keep it readable in the note
-    cleaned[2] = cleaned[2].where(bound != "<", "upper bound " + cleaned[2])
-    cleaned[2] = cleaned[2].where(bound.isna() | (bound == "<"), "")
-    frame = pd.concat(cleaned, axis=1)
-    return frame.apply(lambda r: "; ".join(x for x in r if x), axis=1)
+def _join_notes(
+    country_note: pd.Series, note: pd.Series, flag: pd.Series, bound: pd.Series
+) -> pd.Series:
+    """Country qualifier, note and cell flag ('NA', 'XX', '<N' as 'upper bound <N') joined
+    with '; '; a '>N' flag is left out, the ``lower_bound`` column carries it."""
+    flag = flag.fillna("").where(bound != ">", "")
+    flag = flag.where(bound != "<", "upper bound " + flag)
+    parts = pd.concat([country_note.fillna(""), note.fillna(""), flag], axis=1)
+    return parts.apply(lambda r: "; ".join(x for x in r if x), axis=1)
 
 
-def _collapse(long: pd.DataFrame) -> pd.DataFrame:
+def _collapse(long: pd.DataFrame, file: str) -> pd.DataFrame:
     """Sum rows sharing a key, drop blank cells (see the module docstring), add flags."""
     has_value = long["value"].notna() | long["withheld"] | long["lower_bound"]
     key = ["commodity", "stage", "measure", "year"]
     series_has_data = has_value.groupby([long[k] for k in key]).transform("any")
     keep = has_value | (long["keep_blank"] & ~series_has_data)
-    long = long[keep & (long["note"].notna())].drop(columns="keep_blank")
+    long = long[keep].drop(columns="keep_blank")
     full_key = [*key, "country"]
     agg = long.groupby(full_key, sort=False, as_index=False).agg(
         value=("value", lambda s: s.sum(min_count=1)),
@@ -385,8 +385,8 @@ def _collapse(long: pd.DataFrame) -> pd.DataFrame:
     bad = agg["n_units"] > 1
     if bad.any():
         r = agg[bad].iloc[0]
-        raise IngestError(f"rows of {r['commodity']}/{r['country']} mix units", row=r["row_no"],
-                          field="UNIT_MEAS")
+        raise IngestError(f"rows of {r['commodity']}/{r['country']} mix units", file=file,
+                          row=int(r["row_no"]), field="UNIT_MEAS")
     agg["is_aggregate"] = agg["country"].isin(list(AGGREGATES))
     agg["withheld"] = agg["withheld"] & agg["value"].isna()
     agg["basis"] = agg["commodity"].map({s: c.basis for s, c in all_commodities().items()})
@@ -395,6 +395,7 @@ def _collapse(long: pd.DataFrame) -> pd.DataFrame:
 
 
 def _join_unique(s: pd.Series) -> str | None:
+    """Distinct non-empty texts of a group joined with ' + ' (series of summed rows)."""
     vals = list(dict.fromkeys(x for x in s if x))
     return " + ".join(vals) if vals else None
 
