@@ -73,3 +73,15 @@ def test_cli_projects_json() -> None:
     result = CliRunner().invoke(app, ["projects", "--json"])
     assert result.exit_code == 0
     assert len(json.loads(result.stdout)) >= 20
+
+
+def test_plan_korea_terms_and_expected_capex() -> None:
+    """Korea's MOU applies its yearly cap; the expected-capex basis costs more than announced."""
+    kor = api.plan(agreement="us_korea_2025", scenarios=SCENARIOS, draws=40, pareto_points=3)
+    assert kor["annual_cap"] == 20e9 and kor["budget"] == 200e9
+    assert "mp-10x-magnets" in kor["excluded"]  # financed under the Japan MOU
+    exp = api.plan(scenarios=SCENARIOS, draws=40, pareto_points=3, capex_basis="expected")
+    ann = {r["id"]: r["cost_usd"] for r in api.plan(scenarios=SCENARIOS, draws=40,
+                                                      pareto_points=3)["projects"]}
+    costs = {r["id"]: r["cost_usd"] for r in exp["projects"]}
+    assert costs["alaska-lng"] > ann["alaska-lng"] >= 44e9  # announced capex + ramp-up deficits

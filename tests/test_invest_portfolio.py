@@ -159,3 +159,10 @@ def test_annual_cap() -> None:
     prob.annual_cap = 3.5e9
     sol = solve_portfolio(prob, gap=0)
     assert sol.ids == ["B", "M"]
+
+
+def test_negative_budget_is_explained() -> None:
+    prob = three()
+    prob.budget = -1.0
+    with pytest.raises(SolverError, match="budget .* is negative"):
+        solve_portfolio(prob)

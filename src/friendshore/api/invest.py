@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..assumptions import Assumptions
-from ..errors import UnknownNameError
+from ..errors import ScenarioError, UnknownNameError
 from ..invest.agreements import Agreement, load_agreement
 from ..invest.appraisal import Appraisal, appraise_project
 from ..invest.catalog import Catalog, Project, Waterfall, industry_of, load_catalog
@@ -152,6 +152,7 @@ def plan(
     floors: Mapping[str, float] | None = None,
     shares: Mapping[str, float] | None = None,
     opt_out: bool = False,
+    capex_basis: str = "announced",
     pareto_points: int | None = None,
     draws: int | None = None,
     seed: int | None = None,
@@ -163,9 +164,13 @@ def plan(
     Benefit = expected NPV (Monte Carlo) + avoided GDP loss over the scenario set, per country,
     within the budget (default: the agreement's amount), its per-year cap and deadline, the
     catalog's dependencies and exclusivity groups, and the mutual-benefit floors and shares.
-    Returns the portfolio, the budget used, both benefits, the Pareto front and a greedy
-    comparison.
+    ``capex_basis="expected"`` counts the funder's Monte Carlo mean outlay (overruns and
+    deficits included) against the budget instead of the announced capex. Returns the
+    portfolio, the budget used, both benefits, the Pareto front and a greedy comparison.
     """
+    if capex_basis not in ("announced", "expected"):
+        raise ScenarioError(f"capex_basis must be 'announced' or 'expected', got {capex_basis!r}",
+                            path="capex_basis")
     from ..network.build import build_network
 
     a = Assumptions(assumptions)
@@ -193,7 +198,8 @@ def plan(
     floor_map.update(floors or {})
     problem = Problem(
         ids=ids,
-        cost=spend.sum(axis=1),
+        cost=spend.sum(axis=1) if capex_basis == "announced" else np.array(
+            [apps[i].paid_expected.get(terms.funder, 0.0) for i in ids]),
         npv=np.array([[apps[i].expected_npv(c) for c in COUNTRIES] for i in ids]),
         countries=COUNTRIES,
         budget=float(terms.amount_usd if budget is None else budget),
@@ -243,6 +249,7 @@ def plan(
         "pareto": [_solution_dict(s) for s in front],
         "greedy": _solution_dict(quick),
         "agreement": terms.id,
+        "capex_basis": capex_basis,
         "annual_cap": problem.annual_cap,
         "floors": problem.floors,
         "shares": problem.shares,

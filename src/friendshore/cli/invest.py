@@ -96,6 +96,9 @@ def plan(
         "--share-jpn", help="Minimum Japanese share of the total benefit (0-1).")] = None,
     opt_out: Annotated[bool, typer.Option(
         "--opt-out", help="Japan declines projects whose own benefit is negative.")] = False,
+    capex_basis: Annotated[str, typer.Option(
+        "--capex-basis", help="Budget counts 'announced' capex or the 'expected' outlay "
+                              "(Monte Carlo mean, overruns included).")] = "announced",
     plot: Annotated[Path | None, typer.Option(
         "--plot", help="Write the Pareto front to this PNG.")] = None,
     sets: SetOpt = None,
@@ -107,7 +110,7 @@ def plan(
     floors = {k: v for k, v in (("USA", floor_usa), ("JPN", floor_jpn)) if v is not None}
     res = api.plan(catalog, budget, scenarios, agreement=agreement, annual_cap=annual_cap,
                    floors=floors, shares={"JPN": share_jpn} if share_jpn is not None else None,
-                   opt_out=opt_out, assumptions=_overrides(sets))
+                   opt_out=opt_out, capex_basis=capex_basis, assumptions=_overrides(sets))
     if plot is not None:
         pareto_plot(res, plot)
     if as_json:
@@ -116,10 +119,11 @@ def plan(
     chosen = [r | {"cost_bn": r["cost_usd"] / 1e9, "npv_usa_bn": r["npv_usa"] / 1e9,
                    "npv_jpn_bn": r["npv_jpn"] / 1e9,
                    "gdp_usa_bn": r["avoided_gdp_usa"] / 1e9,
-                   "gdp_jpn_bn": r["avoided_gdp_jpn"] / 1e9}
+                   "gdp_jpn_bn": r["avoided_gdp_jpn"] / 1e9,
+                   "online": f"{r['online_year']:.1f}"}
               for r in res["projects"] if r["chosen"]]
     print_table(chosen, columns=["id", "cost_bn", "npv_usa_bn", "npv_jpn_bn", "gdp_usa_bn",
-                                 "gdp_jpn_bn", "online_year"],
+                                 "gdp_jpn_bn", "online"],
                 title=f"Portfolio: {len(chosen)} projects, US${_bn(res['budget_used'])}B of "
                       f"US${_bn(res['budget'])}B",
                 caption=f"benefit USA US${_bn(res['usa_benefit'])}B, JPN "

@@ -320,6 +320,7 @@ class Appraisal:
     capex_draws: np.ndarray
     online_year: dict[str, float]  # announced and mean calendar year of first operation
     paid_by_year: dict[str, dict[int, float]]  # country -> calendar year -> capital paid in
+    paid_expected: dict[str, float]  # country -> mean total paid in over the draws
     base_flows: dict[str, list[float]] = field(default_factory=dict)
 
     def expected_npv(self, country: str) -> float:
@@ -339,6 +340,7 @@ class Appraisal:
             "capex": _summary(self.capex_draws),
             "online_year": self.online_year,
             "paid_by_year": self.paid_by_year,
+            "paid_expected": self.paid_expected,
             "base_cash_flows": self.base_flows,
             "draws": int(self.capex_draws.size),
         }
@@ -373,6 +375,7 @@ def appraise_project(
         npv_d[c], irr_d[c], pay_d[c] = calc_npv(flows, r, offset), calc_irr(flows), \
             calc_payback(flows)
     paid, _ = payments(project, base_cf, agreements)
+    mc_paid, _ = payments(project, mc_cf, agreements)
     first = np.argmax(mc_cf.operating, axis=1)
     return Appraisal(
         project_id=project.id,
@@ -385,5 +388,6 @@ def appraise_project(
                      "expected": float(start + first.mean())},
         paid_by_year={c: {start + i: float(v) for i, v in enumerate(f[0]) if v > 0}
                       for c, f in paid.items()},
+        paid_expected={c: float(f.sum(axis=1).mean()) for c, f in mc_paid.items()},
         base_flows={c: [float(v) for v in f[0]] for c, f in base_split.items()},
     )

@@ -262,6 +262,9 @@ def _new_highs() -> highspy.Highs:
 
 def build(problem: Problem, *, gap: float = 1e-3, time_limit: float = 60.0) -> _Model:
     """Build the MIP matrices (CSC) and load them into HiGHS."""
+    if problem.budget < 0:
+        raise SolverError(f"no portfolio is feasible: the budget (US${problem.budget / 1e9:,.2f}B)"
+                          " is negative")
     P, M, K = problem.n, problem.m, len(problem.countries)
     # Share constraints need the other countries' benefit from above: exact avoided shortfall
     # u_m = min(base_m, (R x)_m) via one binary per cell (only built when shares are set).
@@ -391,8 +394,6 @@ def _explain_infeasible(problem: Problem) -> str:
     """Say in words which requirement cannot be met, with the best achievable values."""
     relaxed = Problem(**{**problem.__dict__, "floors": {}, "shares": {}})
     lines = []
-    if problem.budget < 0:
-        return f"the budget (US${problem.budget / 1e9:,.1f}B) is negative"
     best = {}
     for k, name in enumerate(problem.countries):
         w = tuple(1.0 if j == k else 1e-6 for j in range(len(problem.countries)))
