@@ -182,3 +182,42 @@ def test_stress_run_shows_cards_and_histogram(page, tmp_path: Path) -> None:
     assert "saved as run" in page.inner_text("#progress-text")
     assert page.evaluate("document.querySelector('#progress-bar').style.width") == "100%"
     shoot(page, tmp_path, "stress")
+
+
+@needs("plan", "projects", "appraise")
+def test_planner_shows_pareto_chart(page, tmp_path: Path) -> None:
+    page.goto(page.base + "/planner")
+    page.wait_for_selector("#catalog table tbody tr")
+    page.click("#run")
+    plotted(page, "#pareto")
+    names = page.evaluate("document.querySelector('#pareto').data.map(t => t.name)")
+    assert names == ["Pareto front", "chosen portfolio", "greedy"]
+    assert page.locator("#catalog tr.chosen").count() >= 1
+    page.locator("#catalog tbody tr").first.click()
+    plotted(page, "#cashflows")
+    page.wait_for_selector("#appraisal-table tbody tr")
+    shoot(page, tmp_path, "planner")
+
+
+@needs("stress", "run_stress", "load_scenario")
+def test_runs_reopen_and_compare(page, tmp_path: Path) -> None:
+    import httpx
+
+    ids = []
+    for seed in (1, 2):
+        body = {"scenario": "china-rare-earth-ban", "draws": 500, "seed": seed, "save": True,
+                "wait": True}
+        ids.append(httpx.post(page.base + "/api/stress", json=body, timeout=120).json()["run_id"])
+    page.goto(page.base + "/runs")
+    for run_id in ids:
+        page.check(f"#runs input[data-id='{run_id}']")
+    page.click("#compare")
+    plotted(page, "#compare-chart")
+    assert len(page.evaluate("document.querySelector('#compare-chart').data")) == 2
+    page.locator("#runs tbody tr", has_text=ids[0]).locator("td").nth(1).click()
+    page.wait_for_selector("#cards .card")
+    page.click("#rerun")
+    plotted(page, "#histogram")
+    page.wait_for_function("document.querySelector('#rerun-status').textContent.includes('match')")
+    assert "match the saved run exactly" in page.inner_text("#rerun-status")
+    shoot(page, tmp_path, "runs")

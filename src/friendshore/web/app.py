@@ -87,12 +87,22 @@ class StressRequest(BaseModel):
 
 
 class PlanRequest(BaseModel):
-    """``POST /api/plan``: portfolio selection on the shipped (or a given) catalog."""
+    """``POST /api/plan``: portfolio selection on the shipped catalog (``friendshore plan``)."""
 
     model_config = ConfigDict(extra="forbid")
-    budget: float | None = Field(None, gt=0, description="US dollars")
-    scenarios: list[str] | None = Field(None, max_length=20)
-    wait: bool = False
+    budget: float | None = Field(None, gt=0, description="US dollars (default: the agreement's)")
+    scenarios: list[str] | None = Field(None, max_length=20, description="default: all shipped")
+    agreement: str = Field("us_japan_2025", max_length=100)
+    annual_cap: float | None = Field(None, gt=0, description="per-year cap on funder spend, US$")
+    floor_usa: float | None = Field(None, description="minimum US benefit, US$")
+    floor_jpn: float | None = Field(None, description="minimum Japanese benefit, US$")
+    share_jpn: float | None = Field(None, ge=0, le=1, description="minimum Japanese share")
+    opt_out: bool = Field(False, description="Japan declines projects it loses on")
+    draws: int | None = Field(None, ge=1, description="appraisal draws (server-capped)")
+    seed: int | None = Field(None, ge=0)
+    assumptions: dict[str, Any] | None = Field(None, max_length=200)
+    save: bool = Field(False, description="save inputs and outputs as a run")
+    wait: bool = Field(False, description="answer with the result instead of a job id")
 
 
 # -- helpers --------------------------------------------------------------------------------------
@@ -291,13 +301,45 @@ def create_app(
 
         return await submit("stress", job, req.wait)
 
+    @app.get("/api/projects", tags=["invest"])
+    def projects() -> Any:
+        """The project catalog (``friendshore projects --json``)."""
+        return jsonable(layer_fn("projects")())
+
+    @app.get("/api/projects/{project_id}", tags=["invest"])
+    def appraise(
+        project_id: str,
+        draws: Annotated[int | None, Query(ge=1)] = None,
+        seed: Annotated[int | None, Query(ge=0)] = None,
+    ) -> Any:
+        """One project's appraisal: cash flows, NPV/IRR per country, spread, ripple."""
+        if draws is not None and draws > limits.max_draws:
+            return _field_error("query.draws", f"at most {limits.max_draws} draws")
+        return jsonable(layer_fn("appraise")(project_id, draws=draws, seed=seed))
+
     @app.post("/api/plan", tags=["invest"], status_code=202)
     async def plan(req: PlanRequest) -> Any:
-        """Choose a portfolio as a job (``friendshore plan --json``'s body when done)."""
+        """Choose a portfolio as a job; the result is ``friendshore plan --json``'s body (with
+        ``run_id`` when saved)."""
+        if req.draws is not None and req.draws > limits.max_draws:
+            return _field_error("body.draws", f"at most {limits.max_draws} draws per run")
         run = layer_fn("plan")
+        floors = {k: v for k, v in (("USA", req.floor_usa), ("JPN", req.floor_jpn))
+                  if v is not None}
 
         def job(progress: Callable[[float], None]) -> Any:
-            return jsonable(run(budget=req.budget, scenarios=req.scenarios, store=the_store()))
+            out = jsonable(run(
+                None, req.budget, req.scenarios, agreement=req.agreement,
+                annual_cap=req.annual_cap, floors=floors or None,
+                shares={"JPN": req.share_jpn} if req.share_jpn is not None else None,
+                opt_out=req.opt_out, draws=req.draws, seed=req.seed,
+                assumptions=req.assumptions, store=the_store(),
+            ))
+            if req.save:
+                inputs = req.model_dump(exclude={"save", "wait"})
+                out["run_id"] = the_store().save_run("plan", req.agreement, inputs, out,
+                                                     seed=req.seed)
+            return out
 
         return await submit("plan", job, req.wait)
 
