@@ -85,3 +85,19 @@ def test_plan_korea_terms_and_expected_capex() -> None:
                                                       pareto_points=3)["projects"]}
     costs = {r["id"]: r["cost_usd"] for r in exp["projects"]}
     assert costs["alaska-lng"] > ann["alaska-lng"] >= 44e9  # announced capex + ramp-up deficits
+
+
+def test_agreement_terms_by_data(tmp_path: Path) -> None:
+    """A copy of the MOU with a wider spread raises Japan's entitlement, hence its NPV."""
+    import yaml
+
+    from friendshore.invest.agreements import agreement_ids, load_agreement
+
+    assert "us_japan_2025" in agreement_ids()
+    raw = load_agreement("us_japan_2025").model_dump(mode="json")
+    raw["deemed_allocation"]["spread"] = 0.04
+    path = tmp_path / "wide.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    base = api.appraise("mp-mountain-pass-hree", draws=10, seed=1)
+    wide = api.appraise("mp-mountain-pass-hree", draws=10, seed=1, agreement=path)
+    assert wide["base"]["JPN"]["npv"] > base["base"]["JPN"]["npv"]

@@ -55,13 +55,17 @@ def appraise(
     draws: int | None = None,
     seed: int | None = None,
     catalog: str | Path | Catalog | None = None,
+    agreement: str | Path | None = None,
     assumptions: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Cash flows, NPV/IRR/payback per country (announced case), their Monte Carlo spread, and
-    the host's value added and jobs from construction and operation (ripple)."""
+    the host's value added and jobs from construction and operation (ripple). ``agreement``
+    (an id or YAML path) replaces the shipped agreement with the same id."""
     project = _catalog(catalog).get(project_id)
     a = Assumptions(assumptions)
-    out = appraise_project(project, draws=draws, seed=seed, assumptions=a).summary()
+    terms = {} if agreement is None else {(t := load_agreement(agreement)).id: t}
+    out = appraise_project(project, draws=draws, seed=seed, assumptions=a,
+                           agreements=terms).summary()
     out["ripple"] = ripple_effects(project, a)
     return out
 
@@ -147,7 +151,7 @@ def plan(
     budget: float | None = None,
     scenarios: Sequence[str] | str | None = None,
     *,
-    agreement: str = "us_japan_2025",
+    agreement: str | Path = "us_japan_2025",
     annual_cap: float | None = None,
     floors: Mapping[str, float] | None = None,
     shares: Mapping[str, float] | None = None,
@@ -177,7 +181,9 @@ def plan(
     cat = _catalog(catalog)
     terms = load_agreement(agreement)
     n_draws = int(a["invest_plan_draws"] if draws is None else draws)
-    apps = {p.id: appraise_project(p, draws=n_draws, seed=seed, assumptions=a) for p in cat}
+    # An agreement file with a shipped id (e.g. a copy with another spread) replaces it.
+    apps = {p.id: appraise_project(p, draws=n_draws, seed=seed, assumptions=a,
+                                   agreements={terms.id: terms}) for p in cat}
     scns = _scenarios(scenarios)
     net = build_network(get_store(store), a)
     online = {pid: app.online_year["expected"] for pid, app in apps.items()}
@@ -236,6 +242,7 @@ def plan(
                 _standalone(problem, i, 1),
             "online_year": app.online_year["expected"], "excluded": excluded.get(pid),
             "ripple": ripple_effects(cat.get(pid), a),
+            "strategic": sv.avoided.get(pid, {}),
         })
     return {
         "portfolio": best.ids,

@@ -54,6 +54,8 @@ def appraise(
     draws: Annotated[int | None, typer.Option("--draws", help="Monte Carlo draws.")] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Random seed.")] = None,
     catalog: CatalogOpt = None,
+    agreement: Annotated[str | None, typer.Option(
+        "--agreement", help="Agreement YAML replacing the shipped one with its id.")] = None,
     sets: SetOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -61,7 +63,7 @@ def appraise(
     from ..api import invest as api
 
     res = api.appraise(project_id, draws=draws, seed=seed, catalog=catalog,
-                       assumptions=_overrides(sets))
+                       agreement=agreement, assumptions=_overrides(sets))
     if as_json:
         print_json(res)
         return

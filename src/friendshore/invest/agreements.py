@@ -100,11 +100,6 @@ class Agreement(_Strict):
         self.funder = validate_iso3(self.funder)
         return self
 
-    def with_terms(self, **terms: float) -> Agreement:
-        """A copy with deemed-allocation terms (``benchmark_rate``, ``spread``) replaced."""
-        da = self.deemed_allocation.model_copy(update=terms)
-        return self.model_copy(update={"deemed_allocation": da})
-
 
 def pydantic_path(loc: tuple) -> str:
     """Turn a pydantic error location into a YAML path like ``projects[3].capex_usd``."""

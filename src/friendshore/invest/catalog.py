@@ -185,19 +185,6 @@ class Catalog(_Strict):
                 return p
         raise UnknownNameError("project", project_id, self.ids)
 
-    def subset(self, ids: list[str]) -> Catalog:
-        """A catalog holding only ``ids`` (dependencies outside it are dropped)."""
-        keep = [self.get(i) for i in ids]
-        kept = set(ids)
-        trimmed = [
-            p.model_copy(update={
-                "requires": [r for r in p.requires if r in kept],
-                "requires_any": [r for r in p.requires_any if r in kept],
-            })
-            for p in keep
-        ]
-        return self.model_copy(update={"projects": trimmed})
-
 
 def _where(i: int, p: Project, field: str) -> str:
     return f"projects[{i}].{field} (id {p.id!r})"
