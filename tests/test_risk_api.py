@@ -84,6 +84,23 @@ def test_japan_reliance_from_trade(table) -> None:
     assert ga["jpn_production"] > 0 and math.isnan(ga["jpn_import_reliance"])
 
 
+def test_japan_supply_risk_by_hand(table) -> None:
+    from friendshore.risk.concentration import scale_wgi
+    from friendshore.store import open_store, queries_risk
+
+    g = _row(table, "graphite", "mine")  # Japan produces none: sourcing = its imports
+    src = import_sources("JPN", "graphite").dropna(subset=["quantity"])
+    gov = queries_risk.governance_mean(open_store(), ["va", "pv", "ge", "rq", "rl", "cc"])
+    gov = gov[gov["year"] == 2023].set_index("country")["estimate"]
+    q = src.set_index("exporter")["quantity"]
+    s = q / q.sum()
+    w = scale_wgi(gov.reindex(s.index).fillna(0.0))  # 0.0 estimate = scaled 5, the default
+    assert g["jpn_sourcing_hhi_wgi"] == pytest.approx(float((s**2 * w).sum()), rel=1e-9)
+    ir = g["jpn_import_reliance"]
+    expected = g["hhi_wgi"] * ir / 2 + g["jpn_sourcing_hhi_wgi"] * (1 - ir / 2)
+    assert g["jpn_supply_risk"] == pytest.approx(expected)
+
+
 def test_overrides_and_selection() -> None:
     df = risk(["Gallium", "cobalt"], assumptions={"risk_eol_rir.gallium": 0.5,
                                                   "risk_si_sr": 0.8})

@@ -40,7 +40,7 @@ _EXTRA = [
     "reserves_top_share", "china_reserves_share", "r_p_years", "us_nir_bound", "us_net_exporter",
     "us_import_sources", "jpn_production", "jpn_net_imports_t", "jpn_net_exporter",
     "jpn_import_sources", "jpn_top_source", "jpn_top_source_share", "jpn_china_import_share",
-    "trade_year", "trade_hs6", "eol_rir", "si_sr",
+    "trade_year", "trade_hs6", "jpn_sourcing_hhi_wgi", "jpn_supply_risk", "eol_rir", "si_sr",
 ]
 _KEYS = ["commodity", "stage"]
 #: Columns the parts of ``risk()`` contribute (besides the documented fields and extras).
@@ -189,7 +189,32 @@ def _japan(store: Store, a: Assumptions, prod: pd.DataFrame) -> pd.DataFrame:
     out = tot.set_index(_KEYS).join(top.rename("jpn_import_sources")).join(first).join(cn)
     has_imports = out["jpn_top_source"].notna()
     out.loc[has_imports & out["jpn_china_import_share"].isna(), "jpn_china_import_share"] = 0.0
+    out = out.join(_japan_sourcing(store, a, tot.assign(f=f), flows))
     return out.reset_index().drop(columns=["jpn_listed", "imports_t", "exports_t"])
+
+
+def _japan_sourcing(store: Store, a: Assumptions, tot: pd.DataFrame,
+                    flows: pd.DataFrame) -> pd.Series:
+    """HHI_WGI of Japan's sourcing: its own production plus its imports by origin, in the
+    production basis (the EC 2017 'EU sourcing' term, applied to Japan)."""
+    known = tot[np.isfinite(tot["jpn_production"])]
+    known = known[(known["jpn_production"] == 0) | np.isfinite(known["f"])]
+    if known.empty or flows.empty:
+        empty = pd.MultiIndex.from_tuples([], names=_KEYS)
+        return pd.Series(dtype=float, name="jpn_sourcing_hhi_wgi", index=empty)
+    f = known.set_index(_KEYS)["f"].where(known.set_index(_KEYS)["jpn_production"] > 0, 1.0)
+    imp = flows.join(f.rename("f"), on=_KEYS, how="inner")
+    rows = pd.concat([
+        pd.DataFrame({"commodity": imp["commodity"], "stage": imp["stage"],
+                      "country": imp["exporter"], "value": imp["quantity"] * imp["f"]}),
+        pd.DataFrame({"commodity": known["commodity"], "stage": known["stage"],
+                      "country": "JPN", "value": known["jpn_production"]}),
+    ], ignore_index=True)
+    year = int(known["trade_year"].max())
+    _wy, wgi = _wgi_by_year(store, a, [year])[year]
+    conc = concentration_table(rows, keys=_KEYS, wgi_scaled=wgi,
+                               wgi_missing=float(a["risk_wgi_missing"]))
+    return conc.set_index(_KEYS)["hhi_wgi"].rename("jpn_sourcing_hhi_wgi")
 
 
 def risk(
@@ -238,6 +263,9 @@ def risk(
     out["eol_rir"] = _per_key(a["risk_eol_rir"], out["commodity"])
     out["si_sr"] = _per_key(a["risk_si_sr"], out["commodity"])
     out["eu_supply_risk"] = eu_supply_risk(out["hhi_wgi"], out["eol_rir"], out["si_sr"])
+    out["jpn_supply_risk"] = eu_supply_risk(
+        out["hhi_wgi"], out["eol_rir"], out["si_sr"],
+        hhi_wgi_eu=out["jpn_sourcing_hhi_wgi"], import_reliance=out["jpn_import_reliance"])
     for col in ("us_net_exporter", "jpn_net_exporter", "reserves_lower_bound"):
         out[col] = out[col].astype("boolean")
     out = out.sort_values(_KEYS, key=lambda s: s.map(_stage_order) if s.name == "stage" else s)
