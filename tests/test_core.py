@@ -63,3 +63,18 @@ def test_saved_run_round_trip_and_atomicity() -> None:
         )
         raise TypeError("crash mid-save")
     assert s.list_runs()["id"].tolist() == [rid]
+
+
+def test_assumptions_command_lists_every_assumption_with_a_source() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from friendshore.assumptions import all_assumptions
+    from friendshore.cli import app
+
+    out = CliRunner().invoke(app, ["assumptions", "--json"])
+    assert out.exit_code == 0, out.output
+    rows = json.loads(out.output)
+    assert {r["name"] for r in rows} == set(all_assumptions())
+    assert all(r["source"].strip() and r["unit"] is not None for r in rows)

@@ -18,7 +18,7 @@ from ..errors import FriendshoreError
 from ._common import console_err
 
 #: Command modules, in the order their commands appear in ``--help``.
-COMMAND_MODULES = ["atlas", "risk", "stress", "ripple", "invest", "alliance", "web"]
+COMMAND_MODULES = ["core", "atlas", "risk", "stress", "ripple", "invest", "alliance", "web"]
 
 app = typer.Typer(
     name="friendshore",
