@@ -30,10 +30,10 @@ def test_relief_bounded_and_monotone() -> None:
     """Relief is non-negative, never above the base shortfall, and grows with capacity."""
     cat, sv = _value([5.0, 40.0, 400.0])
     assert sv.cells and all(c[0] == "ban" for c in sv.cells)
-    assert (sv.base_t > 0).all() and (sv.value_usd_per_t >= 0).all()
+    assert (sv.base > 0).all() and (sv.value >= 0).all()
     r = sv.relief_matrix(cat.ids)
     assert (r >= 0).all()
-    assert (r <= sv.base_t[None, :] * (1 + 1e-9)).all()
+    assert (r <= sv.base[None, :] * (1 + 1e-9)).all()
     assert (r[0] <= r[1] + 1e-9).all() and (r[1] <= r[2] + 1e-9).all()
     assert r[1].sum() > 0
 
@@ -41,13 +41,13 @@ def test_relief_bounded_and_monotone() -> None:
 def test_portfolio_benefit_caps_joint_relief() -> None:
     """Two big plants relieving the same shortfall are worth less than the sum of each."""
     cat, sv = _value([400.0, 400.0])
-    prob = Problem(ids=cat.ids, cost=np.ones(2), npv=np.zeros((2, 2)), base=sv.base_t,
-                   relief=sv.relief_matrix(cat.ids), value=sv.value_usd_per_t,
+    prob = Problem(ids=cat.ids, cost=np.ones(2), npv=np.zeros((2, 2)), base=sv.base,
+                   relief=sv.relief_matrix(cat.ids), value=sv.value,
                    cell_country=sv.cell_country())
     both = benefits(prob, np.array([1.0, 1.0])).sum()
     each = benefits(prob, np.array([1.0, 0.0])).sum()
     assert both < 2 * each
-    assert both == pytest.approx(float(sv.value_usd_per_t @ sv.base_t), rel=1e-6)
+    assert both == pytest.approx(float(sv.value @ sv.base), rel=1e-6)
 
 
 def test_library_has_shipped_scenarios() -> None:

@@ -134,8 +134,8 @@ def _eligibility(cat: Catalog, apps: dict[str, Appraisal], terms: Agreement,
             k = COUNTRIES.index(terms.funder) if terms.funder in COUNTRIES else None
             if k is not None:
                 mask = sv.cell_country() == k
-                own += float(sv.value_usd_per_t[mask] @ np.minimum(
-                    sv.relief_t[p.id][mask], sv.base_t[mask]))
+                own += float(sv.value[mask] @ np.minimum(sv.relief[p.id][mask],
+                                                         sv.base[mask]))
             if own < 0:
                 out[p.id] = f"{terms.funder} opts out (its own benefit is negative)"
     return out
@@ -209,9 +209,9 @@ def plan(
         npv=np.array([[apps[i].expected_npv(c) for c in COUNTRIES] for i in ids]),
         countries=COUNTRIES,
         budget=float(terms.amount_usd if budget is None else budget),
-        base=sv.base_t,
+        base=sv.base,
         relief=sv.relief_matrix(ids),
-        value=sv.value_usd_per_t,
+        value=sv.value,
         cell_country=sv.cell_country(),
         spend=spend,
         years=years,

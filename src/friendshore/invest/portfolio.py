@@ -266,6 +266,12 @@ def build(problem: Problem, *, gap: float = 1e-3, time_limit: float = 60.0) -> _
         raise SolverError(f"no portfolio is feasible: the budget (US${problem.budget / 1e9:,.2f}B)"
                           " is negative")
     P, M, K = problem.n, problem.m, len(problem.countries)
+    # Cells are measured in units of their own base (y = share of the base left), so every
+    # row is O(1) whatever the unit of the shortfall (t, bcm or US$ of GDP loss).
+    unit = np.where(problem.base > 0, problem.base, 1.0)
+    base = problem.base / unit
+    relief = sp.csr_matrix(problem.relief @ sp.diags(1.0 / unit)) if M else problem.relief
+    value = problem.value * unit
     # Share constraints need the other countries' benefit from above: exact avoided shortfall
     # u_m = min(base_m, (R x)_m) via one binary per cell (only built when shares are set).
     extra = 2 * M if problem.shares else 0
@@ -292,8 +298,8 @@ def build(problem: Problem, *, gap: float = 1e-3, time_limit: float = 60.0) -> _
         add(on_x(problem.spend.T / s_cap), -INF, problem.annual_cap / s_cap)
     if M:
         # y_m + sum_p relief_{p,m} x_p >= base_m
-        add(sp.hstack([problem.relief.T, sp.identity(M), sp.csr_matrix((M, extra))]),
-            problem.base, INF)
+        add(sp.hstack([relief.T, sp.identity(M), sp.csr_matrix((M, extra))]),
+            base, INF)
     for p, q in problem.requires:
         row = np.zeros(P)
         row[p], row[q] = 1.0, -1.0
@@ -310,31 +316,31 @@ def build(problem: Problem, *, gap: float = 1e-3, time_limit: float = 60.0) -> _
 
     # Benefit of each country (in units of ``scale`` US$) over (x, y) plus a constant.
     scale = max(float(np.abs(problem.npv).max(initial=0)),
-                float((problem.value * problem.base).max(initial=0)), 1.0)
+                float((value * base).max(initial=0)), 1.0)
     coef, const = [], np.zeros(K)
     for k in range(K):
         c = np.zeros(n_cols)
         c[:P] = problem.weight_npv * problem.npv[:, k] / scale
         mine = problem.cell_country == k
-        c[P:P + M][mine] = -problem.weight_gdp * problem.value[mine] / scale
-        const[k] = problem.weight_gdp * float(problem.value[mine] @ problem.base[mine]) / scale
+        c[P:P + M][mine] = -problem.weight_gdp * value[mine] / scale
+        const[k] = problem.weight_gdp * float(value[mine] @ base[mine]) / scale
         coef.append(c)
     for name, floor in problem.floors.items():
         k = problem.countries.index(name)
         add(sp.csr_matrix(coef[k][None, :]), floor / scale - const[k], INF)
     if extra:
-        big = np.maximum(problem.base, np.asarray(problem.relief.sum(axis=0)).ravel()) + 1.0
+        big = np.maximum(base, np.asarray(relief.sum(axis=0)).ravel()) + 1.0
         eye, zero = sp.identity(M), sp.csr_matrix((M, M))
         # u_m - (R x)_m + big_m d_m >= 0   and   u_m - big_m d_m >= base_m - big_m
-        add(sp.hstack([-problem.relief.T, zero, eye, sp.diags(big)]), 0.0, INF)
+        add(sp.hstack([-relief.T, zero, eye, sp.diags(big)]), 0.0, INF)
         add(sp.hstack([sp.csr_matrix((M, P)), zero, eye, sp.diags(-big)]),
-            problem.base - big, INF)
+            base - big, INF)
         upper = []
         for k in range(K):
             c = np.zeros(n_cols)
             c[:P] = problem.weight_npv * problem.npv[:, k] / scale
             mine = problem.cell_country == k
-            c[P + M:P + 2 * M][mine] = problem.weight_gdp * problem.value[mine] / scale
+            c[P + M:P + 2 * M][mine] = problem.weight_gdp * value[mine] / scale
             upper.append(c)
         for name, share in problem.shares.items():
             k = problem.countries.index(name)
@@ -352,8 +358,8 @@ def build(problem: Problem, *, gap: float = 1e-3, time_limit: float = 60.0) -> _
     lp.offset_ = float(weights @ const)
     upper_x = np.where(problem.eligible, 1.0, 0.0)
     lp.col_lower_ = np.zeros(n_cols)
-    lp.col_upper_ = np.concatenate([upper_x, problem.base] + (
-        [problem.base, np.ones(M)] if extra else []))
+    lp.col_upper_ = np.concatenate([upper_x, base] + (
+        [base, np.ones(M)] if extra else []))
     lp.row_lower_ = np.concatenate(lo)
     lp.row_upper_ = np.concatenate(hi)
     lp.sense_ = highspy.ObjSense.kMaximize

@@ -4,15 +4,16 @@ A project adds capacity to the supply network once built. For each scenario of t
 (default: the shipped scenario library) the stress engine runs once as shipped and once per
 project with the project added as a ``new_capacity`` response (its host, commodity, stage and
 full capacity, online from month 0: the disruption strikes while it operates). The difference
-in shortfall (t) per market and country is the project's *relief*; ripple's ``gdp_change``
-prices a tonne of shortfall in each (scenario, market, country) cell.
+in ripple's GDP loss (quantity and price channels) per market and country is the project's
+*relief*; the change in shortfall (t) is reported alongside.
 
-For the portfolio, each cell ``m = (scenario, market, country)`` with a shortfall carries
+For the portfolio, each cell ``m = (scenario, market, country)`` with a GDP loss carries
 
-* ``base_m``: the mean shortfall without any project (t per event),
-* ``value_m``: annual probability x GDP loss per tonne x the present-value annuity of the
-  evaluation horizon (so ``value_m * avoided_t`` is US$ of present value),
-* ``relief_{p,m}``: the project's mean relief, scaled by the share of that annuity during
+* ``base_m``: the mean GDP loss per event without any project (US$): the shortfall priced by
+  ripple, which the portfolio's remaining-shortfall variables cap;
+* ``value_m``: annual probability x the present-value annuity of the evaluation horizon (so
+  ``value_m * avoided loss`` is US$ of present value);
+* ``relief_{p,m}``: the project's mean avoided loss, scaled by the share of that annuity during
   which the project operates (late projects protect fewer years).
 
 Runs are cached per (network, scenario, project capacity, draws, seed).
@@ -69,9 +70,9 @@ class StrategicValue:
     scenarios: list[str]
     probabilities: dict[str, float]
     cells: list[tuple[str, str, str, str]]  # (scenario, commodity, stage, country)
-    base_t: np.ndarray  # (M,) mean shortfall per event without projects
-    value_usd_per_t: np.ndarray  # (M,) probability- and PV-weighted GDP loss per tonne
-    relief_t: dict[str, np.ndarray]  # project id -> (M,) PV-share-scaled relief
+    base: np.ndarray  # (M,) mean GDP loss per event without projects, US$
+    value: np.ndarray  # (M,) annual probability x PV annuity of the horizon (years)
+    relief: dict[str, np.ndarray]  # project id -> (M,) avoided loss per event x operating share
     avoided: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
 
     def cell_country(self) -> np.ndarray:
@@ -82,8 +83,8 @@ class StrategicValue:
         """(P, M) relief for the projects ``ids`` (zeros for projects without any)."""
         out = np.zeros((len(ids), len(self.cells)))
         for i, pid in enumerate(ids):
-            if pid in self.relief_t:
-                out[i] = self.relief_t[pid]
+            if pid in self.relief:
+                out[i] = self.relief[pid]
         return out
 
 
@@ -155,7 +156,7 @@ def strategic_value(
     horizon = int(a["invest_strategic_horizon_years"])
     online_years = online_years or {}
     cells: list[tuple[str, str, str, str]] = []
-    base_t: list[float] = []
+    base_loss: list[float] = []
     value: list[float] = []
     relief: dict[str, list[float]] = {p.id: [] for p in projects}
     avoided: dict[str, dict[str, dict[str, float]]] = {p.id: {} for p in projects}
@@ -176,32 +177,31 @@ def strategic_value(
         for m, (commodity, stage) in enumerate(base.markets):
             for country in COUNTRIES:
                 c = base.countries.index(country)
-                short0 = float(base.shortfall_t[:, m, c].mean())
                 loss0 = _gdp_loss(base, m, country, a)
-                if short0 <= 0 or loss0 is None:
+                if loss0 is None or float(loss0.mean()) <= 0:
                     continue
-                per_t = float(loss0.mean()) / short0
                 cells.append((name, commodity, stage, country))
-                base_t.append(short0)
-                value.append(probs[name] * max(per_t, 0.0) * _annuity(country, a, horizon))
+                base_loss.append(float(loss0.mean()))
+                value.append(probs[name] * _annuity(country, a, horizon))
+                short0 = float(base.shortfall_t[:, m, c].mean())
                 for p in projects:
                     res = with_p.get(p.id)
-                    r_t = 0.0 if res is None else short0 - float(res.shortfall_t[:, m, c].mean())
+                    loss1 = None if res is None else _gdp_loss(res, m, country, a)
+                    cut = 0.0 if loss1 is None else float((loss0 - loss1).mean())
                     share = _operating_share(p, country, a, horizon, online_years.get(p.id))
-                    relief[p.id].append(max(r_t, 0.0) * share)
+                    relief[p.id].append(max(cut, 0.0) * share)
                     if res is not None:
-                        loss1 = _gdp_loss(res, m, country, a)
                         rec = avoided[p.id].setdefault(name, {})
+                        short1 = float(res.shortfall_t[:, m, c].mean())
                         rec[f"{country}_shortfall_t"] = rec.get(f"{country}_shortfall_t", 0.0) \
-                            + max(r_t, 0.0)
-                        rec[f"{country}_gdp_usd"] = rec.get(f"{country}_gdp_usd", 0.0) + float(
-                            (loss0 - loss1).mean())
+                            + max(short0 - short1, 0.0)
+                        rec[f"{country}_gdp_usd"] = rec.get(f"{country}_gdp_usd", 0.0) + cut
     return StrategicValue(
         scenarios=list(scenarios),
         probabilities=probs,
         cells=cells,
-        base_t=np.asarray(base_t, dtype=float),
-        value_usd_per_t=np.asarray(value, dtype=float),
-        relief_t={pid: np.asarray(v, dtype=float) for pid, v in relief.items()},
+        base=np.asarray(base_loss, dtype=float),
+        value=np.asarray(value, dtype=float),
+        relief={pid: np.asarray(v, dtype=float) for pid, v in relief.items()},
         avoided=avoided,
     )
