@@ -83,11 +83,13 @@ def random_problem(seed: int, n: int, scen: int = 4, comm: int = 3) -> Problem:
     )
 
 
-@settings(max_examples=12, deadline=None)
-@given(st.integers(0, 10_000), st.integers(1, 15))
-def test_milp_equals_brute_force(seed: int, n: int) -> None:
-    """On random instances of up to 15 projects the MILP optimum equals enumeration."""
+@settings(max_examples=16, deadline=None)
+@given(st.integers(0, 10_000), st.integers(1, 15), st.sampled_from([1.0, 1e-3, 1e6]))
+def test_milp_equals_brute_force(seed: int, n: int, magnitude: float) -> None:
+    """On random instances of up to 15 projects the MILP optimum equals enumeration, also
+    when shortfalls dwarf what projects can relieve (or the reverse)."""
     prob = random_problem(seed, n)
+    prob.base = prob.base * magnitude
     exact = brute_force(prob)
     sol = solve_portfolio(prob, gap=0)
     assert sol.objective == pytest.approx(exact.objective, rel=1e-6, abs=1e3)

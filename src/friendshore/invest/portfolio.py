@@ -238,7 +238,6 @@ class _Model:
 
     highs: highspy.Highs
     benefit_rows: list[np.ndarray]  # per country: coefficient vector over columns
-    benefit_const: np.ndarray  # per country constant term
     eps_row: int  # row index of the epsilon constraint (on the last country)
     n_cols: int
     scale: float  # US$ per model unit of benefit
@@ -261,18 +260,24 @@ def _new_highs() -> highspy.Highs:
 
 
 def build(problem: Problem, *, gap: float = 1e-3, time_limit: float = 60.0) -> _Model:
-    """Build the MIP matrices (CSC) and load them into HiGHS."""
+    """Build the MIP matrices (CSC) and load them into HiGHS.
+
+    Internally each cell uses the avoided amount ``z_m = base_m - y_m`` (``z_m <= (R x)_m``,
+    ``0 <= z_m <= base_m``), measured in units of what projects can avoid at most
+    (``min(base_m, sum_p relief_{p,m})``), and benefits in units of the largest achievable
+    benefit: every row is O(1) and there is no large constant (HiGHS misjudged optimality on
+    raw US$ magnitudes).
+    """
     if problem.budget < 0:
         raise SolverError(f"no portfolio is feasible: the budget (US${problem.budget / 1e9:,.2f}B)"
                           " is negative")
     P, M, K = problem.n, problem.m, len(problem.countries)
-    # Cells are measured in units of their own base (y = share of the base left), so every
-    # row is O(1) whatever the unit of the shortfall (t, bcm or US$ of GDP loss).
-    unit = np.where(problem.base > 0, problem.base, 1.0)
+    reach = np.minimum(problem.base, np.asarray(problem.relief.sum(axis=0)).ravel())
+    unit = np.where(reach > 0, reach, 1.0)
     base = problem.base / unit
-    relief = sp.csr_matrix(problem.relief @ sp.diags(1.0 / unit)) if M else problem.relief
+    relief = sp.csr_matrix(problem.relief @ sp.diags(1.0 / unit))
     value = problem.value * unit
-    # Share constraints need the other countries' benefit from above: exact avoided shortfall
+    # Share constraints need the other countries' benefit from above: exact avoided amount
     # u_m = min(base_m, (R x)_m) via one binary per cell (only built when shares are set).
     extra = 2 * M if problem.shares else 0
     n_cols = P + M + extra
@@ -290,16 +295,14 @@ def build(problem: Problem, *, gap: float = 1e-3, time_limit: float = 60.0) -> _
         mat = sp.csr_matrix(mat)
         return sp.hstack([mat, sp.csr_matrix((mat.shape[0], M + extra))])
 
-    # Rows and objective are scaled to O(1): HiGHS misjudges optimality on raw US$ magnitudes.
     s_cost = max(float(np.abs(problem.cost).max(initial=0)), abs(problem.budget), 1.0)
     add(on_x(problem.cost[None, :] / s_cost), -INF, problem.budget / s_cost)
     if problem.annual_cap is not None and problem.spend is not None:
         s_cap = max(float(np.abs(problem.spend).max(initial=0)), problem.annual_cap, 1.0)
         add(on_x(problem.spend.T / s_cap), -INF, problem.annual_cap / s_cap)
     if M:
-        # y_m + sum_p relief_{p,m} x_p >= base_m
-        add(sp.hstack([relief.T, sp.identity(M), sp.csr_matrix((M, extra))]),
-            base, INF)
+        # z_m - sum_p relief_{p,m} x_p <= 0
+        add(sp.hstack([-relief.T, sp.identity(M), sp.csr_matrix((M, extra))]), -INF, 0.0)
     for p, q in problem.requires:
         row = np.zeros(P)
         row[p], row[q] = 1.0, -1.0
@@ -314,39 +317,31 @@ def build(problem: Problem, *, gap: float = 1e-3, time_limit: float = 60.0) -> _
         row[group] = 1.0
         add(on_x(row[None, :]), -INF, 1.0)
 
-    # Benefit of each country (in units of ``scale`` US$) over (x, y) plus a constant.
+    # Benefit of each country, in units of ``scale`` US$, over (x, z).
     scale = max(float(np.abs(problem.npv).max(initial=0)),
-                float((value * base).max(initial=0)), 1.0)
-    coef, const = [], np.zeros(K)
-    for k in range(K):
+                float(value[reach > 0].max(initial=0)), 1.0)
+
+    def benefit_row(k: int, first: int) -> np.ndarray:
         c = np.zeros(n_cols)
         c[:P] = problem.weight_npv * problem.npv[:, k] / scale
         mine = problem.cell_country == k
-        c[P:P + M][mine] = -problem.weight_gdp * value[mine] / scale
-        const[k] = problem.weight_gdp * float(value[mine] @ base[mine]) / scale
-        coef.append(c)
+        c[first:first + M][mine] = problem.weight_gdp * value[mine] / scale
+        return c
+
+    coef = [benefit_row(k, P) for k in range(K)]
     for name, floor in problem.floors.items():
-        k = problem.countries.index(name)
-        add(sp.csr_matrix(coef[k][None, :]), floor / scale - const[k], INF)
+        add(sp.csr_matrix(coef[problem.countries.index(name)][None, :]), floor / scale, INF)
     if extra:
         big = np.maximum(base, np.asarray(relief.sum(axis=0)).ravel()) + 1.0
         eye, zero = sp.identity(M), sp.csr_matrix((M, M))
         # u_m - (R x)_m + big_m d_m >= 0   and   u_m - big_m d_m >= base_m - big_m
         add(sp.hstack([-relief.T, zero, eye, sp.diags(big)]), 0.0, INF)
-        add(sp.hstack([sp.csr_matrix((M, P)), zero, eye, sp.diags(-big)]),
-            base - big, INF)
-        upper = []
-        for k in range(K):
-            c = np.zeros(n_cols)
-            c[:P] = problem.weight_npv * problem.npv[:, k] / scale
-            mine = problem.cell_country == k
-            c[P + M:P + 2 * M][mine] = problem.weight_gdp * value[mine] / scale
-            upper.append(c)
+        add(sp.hstack([sp.csr_matrix((M, P)), zero, eye, sp.diags(-big)]), base - big, INF)
+        upper = [benefit_row(k, P + M) for k in range(K)]
         for name, share in problem.shares.items():
             k = problem.countries.index(name)
             others = sum(upper[j] for j in range(K) if j != k)
-            add(sp.csr_matrix(((1 - share) * coef[k] - share * others)[None, :]),
-                -(1 - share) * const[k], INF)
+            add(sp.csr_matrix(((1 - share) * coef[k] - share * others)[None, :]), 0.0, INF)
     eps_row = sum(r.shape[0] for r in rows)
     add(sp.csr_matrix(coef[K - 1][None, :]), -INF, INF)  # epsilon row, relaxed until used
 
@@ -355,11 +350,9 @@ def build(problem: Problem, *, gap: float = 1e-3, time_limit: float = 60.0) -> _
     lp.num_col_, lp.num_row_ = n_cols, A.shape[0]
     weights = np.asarray(problem.weights, dtype=float)
     lp.col_cost_ = np.asarray(sum(w * c for w, c in zip(weights, coef, strict=True)))
-    lp.offset_ = float(weights @ const)
-    upper_x = np.where(problem.eligible, 1.0, 0.0)
     lp.col_lower_ = np.zeros(n_cols)
-    lp.col_upper_ = np.concatenate([upper_x, base] + (
-        [base, np.ones(M)] if extra else []))
+    lp.col_upper_ = np.concatenate([np.where(problem.eligible, 1.0, 0.0), base]
+                                   + ([base, np.ones(M)] if extra else []))
     lp.row_lower_ = np.concatenate(lo)
     lp.row_upper_ = np.concatenate(hi)
     lp.sense_ = highspy.ObjSense.kMaximize
@@ -374,7 +367,7 @@ def build(problem: Problem, *, gap: float = 1e-3, time_limit: float = 60.0) -> _
     h.setOptionValue("mip_rel_gap", float(gap))
     h.setOptionValue("time_limit", float(time_limit))
     h.passModel(lp)
-    return _Model(h, coef, const, eps_row, n_cols, scale)
+    return _Model(h, coef, eps_row, n_cols, scale)
 
 
 def _run(problem: Problem, model: _Model) -> Solution:
@@ -449,7 +442,7 @@ def pareto_front(
     def solve_with(w: np.ndarray, eps: float) -> Solution:
         h.changeColsCost(model.n_cols, np.arange(model.n_cols, dtype=np.int32),
                          sum(wk * c for wk, c in zip(w, model.benefit_rows, strict=True)))
-        h.changeRowBounds(model.eps_row, eps / model.scale - model.benefit_const[K - 1], INF)
+        h.changeRowBounds(model.eps_row, eps / model.scale, INF)
         return _run(problem, model)
 
     first = np.zeros(K)
