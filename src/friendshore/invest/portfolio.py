@@ -1,11 +1,12 @@
 """Portfolio selection as a mixed-integer programme solved by HiGHS (matrices passed directly).
 
 Three steps, as in PyPSA: :func:`build` turns a :class:`Problem` (plain arrays) into the MIP
-matrices, :func:`solve` runs HiGHS, and :func:`assign` maps the solution back to project ids
-and per-country benefits recomputed exactly from the build decisions.
+matrices, ``_run`` solves with HiGHS, and ``_make_solution`` maps the solution back to project
+ids and per-country benefits recomputed exactly from the build decisions.
 
-Variables: ``x_p`` in {0,1} (build project p) and, for every (scenario s, commodity c, country k)
-with a shortfall, the remaining shortfall ``y_m >= 0``::
+Variables: ``x_p`` in {0,1} (build project p) and, for every (scenario s, market c, country k)
+cell with a shortfall, the remaining shortfall ``y_m >= 0`` (any unit; the planner uses its
+GDP cost in US$)::
 
     y_m >= base_m - sum_p relief_{p,m} x_p          (diminishing returns: relief is capped)
 
@@ -13,7 +14,8 @@ Benefit of country k (US$ present value)::
 
     U_k = a_npv * sum_p npv_{p,k} x_p + a_gdp * sum_{m in k} w_m (base_m - y_m)
 
-with ``w_m`` the probability-weighted GDP loss per tonne of shortfall. Constraints: the budget
+with ``w_m`` US$ of present value per unit of shortfall avoided (the planner: annual
+probability x the discounted horizon). Constraints: the budget
 on the funder's allocation, optional per-year caps, eligibility (deadline, opt-out), exclusivity
 groups, dependencies (``requires`` all, ``requires_any`` one of), mutual benefit (``U_k >=
 floor_k`` and ``U_k >= share_k * sum_j U_j``) and, for the Pareto front, ``U_JPN >= eps``.
@@ -51,9 +53,10 @@ INF = highspy.kHighsInf
 class Problem:
     """A portfolio problem as plain arrays (P projects, K countries, M shortfall cells).
 
-    ``relief`` is (P, M) in tonnes, ``base`` (M,) tonnes, ``value`` (M,) US$ per tonne already
-    weighted by scenario probability and discounting, ``cell_country`` (M,) index into
-    ``countries``. ``spend`` is (P, Y): the funder's allocation per year of ``years``.
+    ``base`` (M,) is each cell's shortfall and ``relief`` (P, M) what each project removes, in
+    the cell's unit; ``value`` (M,) is US$ of present value per unit removed (probability and
+    discounting included); ``cell_country`` (M,) indexes ``countries``. ``spend`` is (P, Y):
+    the funder's outlay per year of ``years``.
     """
 
     ids: list[str]
