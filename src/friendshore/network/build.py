@@ -6,14 +6,25 @@ Per (commodity, stage) market (see docs/stress.md, "Network"):
   before IEA when the years tie); aggregate rows are dropped except ``OTH``, which stays as a
   producer (``OTH`` = world minus listed countries when only a world total is given); withheld
   values count as 0. A market with trade data but no production data takes each exporter's
-  exports as its production (estimate; e.g. magnets, HS 850511).
+  exports as its production (estimate; e.g. magnets, HS 850511). ``rare_earths`` ``refine``
+  (separated magnet rare earths) is the IEA ``magnet_rare_earths`` refine series.
 - **flows**: where trade quantities exist (BACI first, then other sources; the year closest
   to the production year), each producer's exports keep the source's destination shares
   but are scaled down to at most its production; the rest of its production is its own use.
   Exports by non-producers (re-exports) are dropped. Otherwise a *proportional-sourcing
-  estimate*: demand is the next stage's production (rescaled to this stage's world total),
-  each country first uses its own output, and importers source their deficit from producers
-  in proportion to their exportable surplus. A market with neither keeps all output at home.
+  estimate*: demand is the next stage's production, times a named conversion factor where
+  one exists (the rest of world output is used by its producers), else rescaled to this
+  stage's world total; each country first uses its own output, and importers source their
+  deficit from producers in proportion to their exportable surplus. A market with neither
+  keeps all output at home.
+- **lumped HS codes** (one code shared by several commodities, e.g. 811292): the quantities
+  are not the commodity's own exports; the bilateral pattern is scaled by the commodity's
+  estimated share of the code's tonnage (from the US calibration, else
+  ``stress_lumped_trade_share``) before the trade rule applies.
+- **US calibration**: where ``data/network/us_consumption.csv`` names a USGS salient
+  variable in the market's basis, US demand is set to it; the US keeps its own output first
+  and imports the rest from its current sources (else USGS Fig2 sources, else all
+  producers), whose other deliveries shrink so production is unchanged.
 - **capacity**: from the store where known (never below production), else production ×
   (1 + ``stress_spare_capacity``).
 - **demand**: apparent consumption, the column sums of flows.
@@ -24,23 +35,59 @@ Per (commodity, stage) market (see docs/stress.md, "Network"):
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Sequence
+from functools import cache
+from importlib import resources
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..assumptions import Assumptions, all_assumptions
+from ..conventions.commodities import all_commodities
 from ..scenarios.spec import STAGES
 from ..store import Store
-from ..store.queries_stress import network_signature, observed_supply, trade_quantities
+from ..store.queries_stress import (
+    network_signature,
+    observed_supply,
+    trade_quantities,
+    us_import_sources,
+    us_salient_values,
+)
 from .checks import check_network
 from .supply import SupplyNetwork
 
-__all__ = ["build_network", "stockpile_months"]
+__all__ = ["build_network", "lumped_codes", "stockpile_months", "us_consumption_map"]
 
-_cache: dict[tuple[str, str, str], SupplyNetwork] = {}
+_cache: dict[tuple[str, ...], SupplyNetwork] = {}
 _lock = threading.Lock()
+
+#: Markets read from another commodity's series: separated magnet rare earths (IEA).
+_DERIVED = {("rare_earths", "refine"): ("magnet_rare_earths", "refine")}
+#: Named conversion factors: this market's input per unit of the next stage's output.
+_CONVERSION = {
+    ("rare_earths", "mine"): "stress_ree_mine_per_magnet_ree",
+    ("rare_earths", "refine"): "stress_ree_magnet_ree_per_magnet",
+}
+#: Assumptions the network depends on (part of the cache key).
+_NETWORK_ASSUMPTIONS = ("stress_spare_capacity", "stress_lumped_trade_share",
+                        *_CONVERSION.values())
+
+
+@cache
+def lumped_codes() -> frozenset[str]:
+    """HS6 codes shared by several commodities (their quantities pool those commodities)."""
+    counts = Counter(code for c in all_commodities().values() for code in c.hs6)
+    return frozenset(code for code, n in counts.items() if n > 1)
+
+
+@cache
+def us_consumption_map() -> pd.DataFrame:
+    """(commodity, stage) -> USGS salient variable giving US demand in the market's basis."""
+    path = resources.files("friendshore") / "data" / "network" / "us_consumption.csv"
+    with path.open(encoding="utf-8") as fh:
+        return pd.read_csv(fh)
 
 
 def stockpile_months(values: Assumptions, commodity: str, countries: Sequence[str]) -> np.ndarray:
@@ -102,8 +149,109 @@ def _proportional_flows(prod: np.ndarray, demand: np.ndarray) -> np.ndarray:
     return flows
 
 
+def _stage_demand(prod: np.ndarray, nxt: np.ndarray, factor: float | None) -> np.ndarray:
+    """Demand at this stage from the next stage's output, summing to this stage's output.
+
+    With a conversion ``factor`` each maker needs ``factor x`` its output; world output left
+    over is used by its producers (other end uses), and a shortfall scales everyone down.
+    Without one, the next stage's pattern is rescaled to this stage's world output.
+    """
+    world = prod.sum()
+    if factor is None:
+        return nxt / nxt.sum() * world
+    need = factor * nxt
+    if need.sum() >= world:
+        return need * (world / need.sum())
+    return need + (world - need.sum()) * prod / world
+
+
+def _water_fill(weights: np.ndarray, total: float, caps: np.ndarray) -> np.ndarray:
+    """Split ``total`` in proportion to ``weights``, no entry above its cap."""
+    out = np.zeros_like(weights)
+    free = (weights > 0) & (caps > 0)
+    left = min(total, float(caps[free].sum()))
+    while left > 1e-12 * max(total, 1.0) and free.any():
+        share = left * weights / weights[free].sum() * free
+        over = free & (out + share >= caps)
+        if not over.any():
+            return out + share
+        left -= float((caps[over] - out[over]).sum())
+        out[over] = caps[over]
+        free &= ~over
+    return out
+
+
+def _calibrate_importer(
+    flows: np.ndarray, j: int, target: float, weights: np.ndarray, *, own_first: bool
+) -> np.ndarray:
+    """Flows with country ``j``'s demand set to ``target`` and every production unchanged.
+
+    ``j`` uses at home its current own use (observed trade: its exports stay) or, with
+    ``own_first`` (estimated flows), its whole output, at most ``target``; the rest of its
+    output follows its export pattern (else goes to the others in proportion to their
+    demand). Imports ``target - own`` come from the other producers in proportion to
+    ``weights`` (capped at their output), whose other deliveries shrink to make room.
+    """
+    f = flows.copy()
+    prod = f.sum(axis=1)
+    own = min(prod[j] if own_first else f[j, j], target)
+    row = f[j].copy()
+    row[j] = 0.0
+    if row.sum() <= 0:
+        row = f.sum(axis=0)
+        row[j] = 0.0
+    f[j] = row * ((prod[j] - own) / row.sum()) if row.sum() > 0 else 0.0
+    f[j, j] = own if row.sum() > 0 else prod[j]
+    caps = prod.copy()
+    caps[j] = 0.0
+    col = _water_fill(np.where(caps > 0, weights, 0.0), target - f[j, j], caps)
+    for i in np.flatnonzero(caps > 0):
+        rest, keep = prod[i] - f[i, j], prod[i] - col[i]
+        if rest > 0:
+            f[i] *= keep / rest
+        else:
+            f[i, i] += keep
+        f[i, j] = col[i]
+    return f
+
+
+def _us_targets(store: Store, info: dict[tuple[str, str], dict[str, Any]]) -> dict[
+        tuple[str, str], tuple[float, str]]:
+    """US demand per calibrated market: (value, label), the year nearest the market's year."""
+    sal = us_salient_values(store)
+    out = {}
+    for row in us_consumption_map().itertuples():
+        m = (row.commodity, row.stage)
+        rows = sal[(sal["commodity"] == row.commodity) & (sal["variable"] == row.variable)]
+        if m not in info or rows.empty or (rows["unit"] != info[m]["unit"]).any():
+            continue
+        best = rows.assign(gap=(rows["year"] - info[m]["year"]).abs()).sort_values(
+            ["gap", "year"], ascending=[True, False]).iloc[0]
+        out[m] = (float(best["value"]),
+                  f"USGS MCS {row.variable} {int(best['year'])} = {best['value']:g} {best['unit']}")
+    return out
+
+
+def _lumped_scale(
+    t: pd.DataFrame, production: dict[str, float], target: tuple[float, str] | None,
+    default: float,
+) -> tuple[float, str]:
+    """Share of a lumped code's tonnage taken as the commodity's: US anchor, else default."""
+    if target is not None and production:
+        to_us = t[(t["importer"] == "USA") & t["exporter"].isin(production)
+                  & (t["exporter"] != "USA")]["quantity"].sum()
+        need = target[0] - production.get("USA", 0.0)
+        if to_us > 0 and need > 0:
+            k = min(1.0, need / to_us)
+            return k, f"{k:.3g} (US imports per USGS / US imports of the code from producers)"
+    return default, f"{default:g} (stress_lumped_trade_share)"
+
+
 def _build(store: Store, values: Assumptions) -> SupplyNetwork:
     sup = observed_supply(store)
+    sup = pd.concat([sup, *(sup[(sup["commodity"] == src[0]) & (sup["stage"] == src[1])]
+                             .assign(commodity=dst[0], stage=dst[1])
+                             for dst, src in _DERIVED.items())], ignore_index=True)
     trade = trade_quantities(store)
     prod_rows = sup[sup["measure"] == "production"]
     markets = sorted(
@@ -126,13 +274,28 @@ def _build(store: Store, values: Assumptions) -> SupplyNetwork:
             t = t[t["gap"] == t["gap"].min()]
         t = _pick_source(t.assign(is_aggregate=False), ("baci-hs17-2024", "baci", "ei", "comtrade"))
         production = _by_country(p) if len(p) else {}
-        if not production and len(t):
+        from_exports = not production and len(t) > 0
+        if from_exports:
             production = t.groupby("exporter")["quantity"].sum().to_dict()
         if not production:
             continue
         info[market] = {"production": production, "trade": t, "unit": unit or t["unit"].iloc[0],
-                        "year": year or int(t["year"].iloc[0]), "prod_source": (
-                            p["source"].iloc[0] if len(p) else "exports (estimate)")}
+                        "year": year or int(t["year"].iloc[0]), "from_exports": from_exports,
+                        "lumped": len(t) > 0 and set(t["hs6"]) <= lumped_codes(),
+                        "prod_source": (
+                            p["source"].iloc[0] if len(p) and not from_exports
+                            else "exports (estimate)")}
+    targets = _us_targets(store, info)
+    for m, d in info.items():
+        if not d["lumped"]:
+            continue
+        k, how = _lumped_scale(d["trade"], {} if d["from_exports"] else d["production"],
+                               targets.get(m), float(values["stress_lumped_trade_share"]))
+        d["trade"] = d["trade"].assign(quantity=d["trade"]["quantity"] * k)
+        if d["from_exports"]:
+            d["production"] = {c: v * k for c, v in d["production"].items()}
+        d["lumped"] = (f"HS {' '.join(sorted(set(d['trade']['hs6'])))} is shared with other "
+                       f"commodities: its quantities x {how} (estimate)")
     markets = list(info)
     countries = sorted({c for m in markets for c in info[m]["production"]}
                        | {c for m in markets for c in info[m]["trade"].get("exporter", [])}
@@ -145,6 +308,7 @@ def _build(store: Store, values: Assumptions) -> SupplyNetwork:
             production[k, cidx[c]] = v
     flows = np.zeros((mcount, n, n))
     methods: list[str] = []
+    sources = {r.commodity: tuple(r.import_sources) for r in us_import_sources(store).itertuples()}
     midx = {m: k for k, m in enumerate(markets)}
     for k, m in enumerate(markets):
         t = info[m]["trade"]
@@ -154,18 +318,34 @@ def _build(store: Store, values: Assumptions) -> SupplyNetwork:
                       t["quantity"].to_numpy())
             flows[k] = _scaled_flows(production[k], q)
             methods.append(f"trade quantities ({t['source'].iloc[0]} {int(t['year'].iloc[0])}), "
-                           "scaled to production")
-            continue
-        stages = [s for s in STAGES if (m[0], s) in midx]
-        pos = stages.index(m[1])
-        nxt = midx[(m[0], stages[pos + 1])] if pos + 1 < len(stages) else None
-        if nxt is not None and production[nxt].sum() > 0:
-            demand = production[nxt] / production[nxt].sum() * production[k].sum()
-            flows[k] = _proportional_flows(production[k], demand)
-            methods.append(f"proportional sourcing (demand = {stages[pos + 1]} production)")
+                           "scaled to production"
+                           + (f"; {info[m]['lumped']}" if info[m]["lumped"] else ""))
         else:
-            flows[k] = np.diag(production[k])
-            methods.append("own use only (no trade or downstream data)")
+            stages = [s for s in STAGES if (m[0], s) in midx]
+            pos = stages.index(m[1])
+            nxt = midx[(m[0], stages[pos + 1])] if pos + 1 < len(stages) else None
+            if nxt is not None and production[nxt].sum() > 0:
+                name = _CONVERSION.get(m)
+                factor = float(values[name]) if name else None
+                flows[k] = _proportional_flows(
+                    production[k], _stage_demand(production[k], production[nxt], factor))
+                methods.append(f"proportional sourcing (demand = {stages[pos + 1]} production"
+                               + (f" x {name} = {factor:g})" if name else ")"))
+            else:
+                flows[k] = np.diag(production[k])
+                methods.append("own use only (no trade or downstream data)")
+        if m in targets and "USA" in cidx:
+            us = cidx["USA"]
+            imports = flows[k][:, us].copy()
+            imports[us] = 0.0
+            if imports.sum() <= 0:
+                fig2 = set(sources.get(m[0], ()))
+                imports = production[k] * np.array([c in fig2 for c in countries])
+            if imports.sum() <= 0:
+                imports = production[k].copy()
+            flows[k] = _calibrate_importer(flows[k], us, targets[m][0], imports,
+                                           own_first=not len(t))
+            methods[-1] += f"; US demand calibrated to {targets[m][1]}"
     capacity = production * (1.0 + float(values["stress_spare_capacity"]))
     reserves = np.full((mcount, n), np.nan)
     for measure, target in (("capacity", capacity), ("reserves", reserves)):
@@ -191,9 +371,10 @@ def _build(store: Store, values: Assumptions) -> SupplyNetwork:
 
 
 def build_network(store: Store, values: Assumptions | None = None) -> SupplyNetwork:
-    """The network for ``store`` (built once per store state and spare-capacity value)."""
+    """The network for ``store`` (built once per store state and network assumptions)."""
     values = values or Assumptions()
-    key = (str(store.path), network_signature(store), repr(values["stress_spare_capacity"]))
+    key = (str(store.path), network_signature(store),
+           *(repr(values[name]) for name in _NETWORK_ASSUMPTIONS))
     with _lock:
         if key not in _cache:
             _cache[key] = _build(store, values)

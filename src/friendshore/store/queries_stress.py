@@ -6,7 +6,8 @@ import pandas as pd
 
 from .store import Store
 
-__all__ = ["network_signature", "observed_supply", "trade_quantities"]
+__all__ = ["network_signature", "observed_supply", "trade_quantities",
+           "us_import_sources", "us_salient_values"]
 
 
 def observed_supply(store: Store) -> pd.DataFrame:
@@ -25,10 +26,28 @@ def trade_quantities(store: Store) -> pd.DataFrame:
     """Bilateral trade quantities (> 0) between different countries, every source and year."""
     return store.query(
         """
-        SELECT source, year, commodity, stage, exporter, importer, quantity, unit
+        SELECT source, year, commodity, stage, hs6, exporter, importer, quantity, unit
         FROM trade_flows
         WHERE quantity > 0 AND exporter <> importer
         """
+    )
+
+
+def us_salient_values(store: Store) -> pd.DataFrame:
+    """US salient statistics with a value: (commodity, variable, year, value, unit)."""
+    return store.query(
+        """
+        SELECT commodity, variable, year, value, unit
+        FROM us_salient
+        WHERE commodity IS NOT NULL AND value IS NOT NULL
+        """
+    )
+
+
+def us_import_sources(store: Store) -> pd.DataFrame:
+    """USGS Fig2 major US import sources (ISO3, descending share) per commodity."""
+    return store.query(
+        "SELECT commodity, import_sources FROM us_import_reliance WHERE import_sources IS NOT NULL"
     )
 
 
