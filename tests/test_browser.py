@@ -122,13 +122,18 @@ def shoot(page, tmp_path: Path, name: str) -> Path:
     return out
 
 
-def plotted(page, selector: str) -> None:
-    """Wait until Plotly has drawn at least one trace into ``selector``."""
+def plotted(page, selector: str, timeout_ms: int = TIMEOUT_MS) -> None:
+    """Wait until Plotly has drawn at least one trace into ``selector``; fail at once, with
+    its text, if the page shows an error instead."""
     page.wait_for_function(
         "sel => { const el = document.querySelector(sel);"
-        " return el && el.data && el.data.length > 0 && el.querySelector('.main-svg'); }",
-        arg=selector,
+        " const err = document.querySelector('#error');"
+        " return (err && !err.classList.contains('hidden'))"
+        " || (el && el.data && el.data.length > 0 && el.querySelector('.main-svg')); }",
+        arg=selector, timeout=timeout_ms,
     )
+    error = page.query_selector("#error:not(.hidden)")
+    assert error is None, f"the page shows an error: {error.inner_text()}"
 
 
 @needs("commodities", "supply")
@@ -189,7 +194,7 @@ def test_planner_shows_pareto_chart(page, tmp_path: Path) -> None:
     page.goto(page.base + "/planner")
     page.wait_for_selector("#catalog table tbody tr")
     page.click("#run")
-    plotted(page, "#pareto")
+    plotted(page, "#pareto", timeout_ms=300_000)  # the plan solves MIPs: slow on 2 busy cores
     names = page.evaluate("document.querySelector('#pareto').data.map(t => t.name)")
     assert names == ["Pareto front", "chosen portfolio", "greedy"]
     assert page.locator("#catalog tr.chosen").count() >= 1
@@ -221,3 +226,28 @@ def test_runs_reopen_and_compare(page, tmp_path: Path) -> None:
     page.wait_for_function("document.querySelector('#rerun-status').textContent.includes('match')")
     assert "match the saved run exactly" in page.inner_text("#rerun-status")
     shoot(page, tmp_path, "runs")
+
+
+@needs("stress", "run_stress", "load_scenario")
+def test_report_opens_offline(browser, tmp_path: Path) -> None:
+    from friendshore.reports.render import write_report
+
+    report = tmp_path / "report.html"
+    write_report("china-rare-earth-ban", report, draws=300, seed=1)
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    remote: list[str] = []
+
+    def offline(route) -> None:
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            remote.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", offline)
+    pg = context.new_page()
+    pg.goto(report.as_uri())
+    pg.wait_for_function("document.querySelectorAll('.plotly-graph-div .main-svg').length >= 2")
+    shoot(pg, tmp_path, "report")
+    context.close()
+    assert not remote, remote

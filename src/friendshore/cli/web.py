@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from ._common import console, console_err, print_json
 
 
 def register(app: typer.Typer) -> None:
@@ -24,3 +27,31 @@ def register(app: typer.Typer) -> None:
         from ..web.app import serve as run_server
 
         run_server(host=host, port=port, token=token)
+
+    @app.command()
+    def report(
+        scenario: Annotated[str, typer.Argument(help="Shipped scenario name or a YAML file.")],
+        out: Annotated[Path, typer.Option("--out", help="HTML file to write.")] = Path(
+            "report.html"),
+        draws: Annotated[int | None, typer.Option("--draws", min=1, help="Monte Carlo draws.")]
+        = None,
+        seed: Annotated[int | None, typer.Option("--seed", min=0, help="Random seed.")] = None,
+        countries: Annotated[str | None, typer.Option(
+            "--countries", help="ISO3 countries of interest, comma-separated.")] = None,
+        pdf: Annotated[bool, typer.Option(
+            "--pdf", help="Also print a PDF (needs Chromium).")] = False,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the written paths as JSON.")]
+        = False,
+    ) -> None:
+        """Run SCENARIO and write a self-contained HTML report (charts, tables, assumptions)."""
+        from ..reports.render import write_report
+
+        chosen = [c.strip().upper() for c in countries.split(",")] if countries else None
+        with console_err.status(f"running {scenario} and writing the report…"):
+            written = write_report(scenario, out, pdf=pdf, draws=draws, seed=seed,
+                                   countries=chosen)
+        if as_json:
+            print_json(written)
+        else:
+            for kind, path in written.items():
+                console.print(f"wrote {kind.upper()} report [bold]{path}[/]")

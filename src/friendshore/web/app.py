@@ -28,7 +28,7 @@ from .. import api as fs_api
 from ..cli._common import jsonable
 from ..errors import FriendshoreError, ScenarioError, UnknownNameError
 from ..store import Store, open_store
-from .charts import stress_distributions
+from .charts import stress_with_distributions
 from .jobs import JobManager, JobsBusy
 from .security import GuardMiddleware
 
@@ -282,22 +282,15 @@ def create_app(
         draws = req.draws or scenario.draws
         if draws > limits.max_draws:
             return _field_error("body.scenario.draws", f"at most {limits.max_draws} draws per run")
-        summarise, per_draw = layer_fn("stress"), layer_fn("run_stress")
+        for name in ("stress", "run_stress"):
+            layer_fn(name)  # a missing layer answers 501 now, not as a failed job
 
         def job(progress: Callable[[float], None]) -> Any:
-            share = 0.7 if req.charts else 1.0
-            out = jsonable(summarise(
-                scenario, draws=draws, seed=req.seed, countries=req.countries, save=req.save,
-                assumptions=req.assumptions, progress=lambda f: progress(share * f),
-                store=the_store(),
-            ))
-            if req.charts:  # the same seeded draws again, for the shape of the distributions
-                result = per_draw(scenario, draws=out["draws"], seed=out["seed"],
-                                  countries=req.countries, assumptions=req.assumptions,
-                                  store=the_store(),
-                                  progress=lambda f: progress(share + (1 - share) * f))
-                out["distributions"] = stress_distributions(result)
-            return out
+            return stress_with_distributions(
+                scenario, draws=draws, seed=req.seed, countries=req.countries,
+                assumptions=req.assumptions, save=req.save, charts=req.charts,
+                progress=progress, store=the_store(),
+            )
 
         return await submit("stress", job, req.wait)
 

@@ -7,11 +7,15 @@ a 100,000-draw run sends a few kilobytes, not every draw.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-__all__ = ["FAN_QUANTILES", "histogram", "stress_distributions"]
+from .. import api as fs_api
+from ..cli._common import jsonable
+
+__all__ = ["FAN_QUANTILES", "histogram", "stress_distributions", "stress_with_distributions"]
 
 #: Quantiles (percent) of the months-of-cover fan chart bands.
 FAN_QUANTILES = (5, 25, 50, 75, 95)
@@ -58,4 +62,37 @@ def stress_distributions(result: Any, bins: int = 40) -> dict[str, Any]:
         if callable(paths):
             entry["cover_fan"] = _fan(np.asarray(paths(country), dtype=float))
         out[country] = entry
+    return out
+
+
+def stress_with_distributions(
+    scenario: Any,
+    *,
+    draws: int | None = None,
+    seed: int | None = None,
+    countries: Sequence[str] | None = None,
+    assumptions: Mapping[str, Any] | None = None,
+    save: bool = False,
+    charts: bool = True,
+    progress: Callable[[float], None] | None = None,
+    store: Any = None,
+) -> dict[str, Any]:
+    """``friendshore.stress(...)``'s JSON body, plus ``distributions`` when ``charts``.
+
+    The distributions come from :func:`friendshore.run_stress` with the seed the summary
+    reports, so they are the very draws the summary describes.
+    """
+    report = progress or (lambda _f: None)
+    share = 0.7 if charts else 1.0
+    out = jsonable(fs_api.stress(
+        scenario, draws=draws, seed=seed, countries=countries, save=save,
+        assumptions=assumptions, progress=lambda f: report(share * f), store=store,
+    ))
+    if charts:
+        result = fs_api.run_stress(
+            scenario, draws=out["draws"], seed=out["seed"], countries=countries,
+            assumptions=assumptions, store=store,
+            progress=lambda f: report(share + (1 - share) * f),
+        )
+        out["distributions"] = stress_distributions(result)
     return out

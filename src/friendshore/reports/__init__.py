@@ -1,0 +1,1 @@
+"""Reports: one self-contained HTML file (and a PDF of it) per stress test."""

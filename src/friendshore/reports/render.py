@@ -1,0 +1,270 @@
+"""One self-contained HTML report of a stress test, and a PDF of it where a converter exists.
+
+The HTML file carries everything inline: plotly.js (from the installed plotly package), the
+charts, the result tables, the scenario as YAML, every assumption in force with its source,
+and the data sources loaded. It opens offline, from disk, in any browser. The PDF is printed
+from that file by headless Chromium when one is installed.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import yaml
+
+from .. import __version__
+from .. import api as fs_api
+from ..assumptions import Assumptions
+from ..errors import FriendshoreError
+from ..results import STATS
+from ..web.app import plotly_js_path
+from ..web.charts import stress_with_distributions
+
+__all__ = ["find_pdf_converter", "render_stress_report", "write_pdf", "write_report"]
+
+COLORS = ["#1f5fa8", "#b3261e", "#2e7d32", "#ef8f00", "#7b1fa2", "#00838f"]
+#: Summary keys shown in the results table, with their labels.
+METRICS = {
+    "shortfall_pct": "shortfall (% of demand)",
+    "shortfall_t": "shortfall (t)",
+    "price_multiplier": "price multiplier",
+    "stockpile_months": "stockpile cover left (months)",
+    "gdp_change_usd": "GDP change (US$)",
+}
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+CSS = """
+body { font-family: system-ui, "DejaVu Sans", sans-serif; color: #1d2733; margin: 2rem auto;
+  max-width: 1100px; padding: 0 1rem; }
+h1 { margin-bottom: 0.2rem; } .meta { color: #5f6b7a; margin-top: 0; }
+table { border-collapse: collapse; width: 100%; font-size: 0.85rem; margin: 0.5rem 0 1.5rem; }
+th, td { border-bottom: 1px solid #d9dee5; padding: 0.25rem 0.5rem; text-align: left;
+  vertical-align: top; }
+th { background: #eef2f7; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr.over td { background: #fff6d6; }
+pre { background: #f5f7fa; border: 1px solid #d9dee5; padding: 0.8rem; font-size: 0.8rem;
+  overflow-x: auto; }
+.chart { height: 380px; page-break-inside: avoid; }
+.note { color: #5f6b7a; font-size: 0.85rem; }
+@media print { body { margin: 0; max-width: none; } h2 { page-break-after: avoid; } }
+"""
+
+
+def _num(value: Any, money: bool = False) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return html.escape(str(value))
+    v = float(value)
+    if money:
+        return f"{'−' if v < 0 else ''}${abs(v) / 1e6:,.1f} m"
+    if abs(v) >= 1e4:
+        return f"{v:,.0f}"
+    return str(int(v)) if v.is_integer() else f"{v:.4g}"
+
+
+def _table(df: pd.DataFrame, row_class: Callable[[pd.Series], str] | None = None) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    rows = []
+    for _, rec in df.iterrows():
+        cls = f' class="{row_class(rec)}"' if row_class else ""
+        cells = "".join(
+            f'<td class="num">{_num(v)}</td>' if isinstance(v, (int, float))
+            and not isinstance(v, bool) else f"<td>{html.escape('' if v is None else str(v))}</td>"
+            for v in rec.tolist()
+        )
+        rows.append(f"<tr{cls}>{cells}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _figure(fig: go.Figure) -> str:
+    fig.update_layout(template="plotly_white", margin={"t": 30, "r": 20, "b": 60, "l": 70},
+                      height=380)
+    return fig.to_html(full_html=False, include_plotlyjs=False, default_height=380,
+                       config={"displaylogo": False, "responsive": True})
+
+
+def _histogram_figure(dist: Mapping[str, Any]) -> go.Figure:
+    fig = go.Figure()
+    for i, (iso, d) in enumerate(dist.items()):
+        h = d["shortfall_pct"]
+        edges, counts = h["edges"], h["counts"]
+        total = sum(counts) or 1
+        fig.add_bar(name=iso, x=[(a + b) / 2 for a, b in zip(edges[:-1], edges[1:], strict=True)],
+                    y=[100 * n / total for n in counts], width=edges[1] - edges[0],
+                    opacity=0.65, marker_color=COLORS[i % len(COLORS)])
+    fig.update_layout(barmode="overlay", xaxis_title="shortfall (% of demand over the horizon)",
+                      yaxis_title="% of draws")
+    return fig
+
+
+def _cover_figure(dist: Mapping[str, Any]) -> tuple[go.Figure, str]:
+    """The monthly cover fan where the engine reports paths, else end-of-horizon quantiles."""
+    fig = go.Figure()
+    if all("cover_fan" in d for d in dist.values()):
+        for i, (iso, d) in enumerate(dist.items()):
+            f, color = d["cover_fan"], COLORS[i % len(COLORS)]
+            for lo, hi, alpha in (("p5", "p95", 0.18), ("p25", "p75", 0.35)):
+                fig.add_scatter(x=f["month"], y=f[lo], mode="lines", line_width=0,
+                                showlegend=False, hoverinfo="skip")
+                fig.add_scatter(x=f["month"], y=f[hi], mode="lines", line_width=0, fill="tonexty",
+                                opacity=alpha, line_color=color, name=f"{iso} {lo.upper()}–"
+                                f"{hi.upper()}")
+            fig.add_scatter(x=f["month"], y=f["p50"], mode="lines", line_color=color,
+                            name=f"{iso} median")
+        fig.update_layout(xaxis_title="month after the shock",
+                          yaxis_title="months of demand covered")
+        return fig, "Months of stockpile cover by month: P5–P95 and P25–P75 bands, median line."
+    for i, (iso, d) in enumerate(dist.items()):
+        q = d["cover_quantiles"]
+        fig.add_box(name=iso, q1=[q["p25"]], median=[q["p50"]], q3=[q["p75"]],
+                    lowerfence=[q["p5"]], upperfence=[q["p95"]], x=[iso],
+                    marker_color=COLORS[i % len(COLORS)])
+    fig.update_layout(yaxis_title="months of demand", showlegend=False)
+    return fig, ("Months of stockpile cover left at the end of the horizon (box: P25–P75 and "
+                 "median; whiskers: P5 and P95). The engine reports end-of-horizon cover only.")
+
+
+def _results_table(out: Mapping[str, Any]) -> pd.DataFrame:
+    rows = []
+    for iso, summary in out["countries"].items():
+        for key, label in METRICS.items():
+            if key in summary:
+                stats = summary[key]
+                rows.append({"country": iso, "metric": label,
+                             **{s: stats.get(s) for s in STATS}})
+    return pd.DataFrame(rows)
+
+
+def _industries(out: Mapping[str, Any]) -> pd.DataFrame:
+    rows = [{"country": iso, **r} for iso, s in out["countries"].items()
+            for r in s.get("top_industries", [])]
+    return pd.DataFrame(rows)
+
+
+def render_stress_report(
+    scenario: Any,
+    *,
+    draws: int | None = None,
+    seed: int | None = None,
+    countries: Sequence[str] | None = None,
+    assumptions: Mapping[str, Any] | None = None,
+    progress: Callable[[float], None] | None = None,
+    store: Any = None,
+) -> str:
+    """Run ``scenario`` and return the whole report as one HTML string."""
+    spec = fs_api.load_scenario(scenario)
+    if assumptions:
+        spec = spec.with_settings(assumptions={**spec.assumptions, **dict(assumptions)})
+    out = stress_with_distributions(spec, draws=draws, seed=seed, countries=countries,
+                                    progress=progress, store=store)
+    dist = out["distributions"]
+    cover_fig, cover_note = _cover_figure(dist)
+    table = Assumptions(spec.assumptions).table()
+    money = {"GDP change (US$)"}
+    results = _results_table(out)
+    results_html = _table(results.assign(**{
+        s: [_num(v, m in money) for v, m in zip(results[s], results["metric"], strict=True)]
+        for s in STATS
+    }))
+    industries = _industries(out)
+    sources = fs_api.data_status(store=store)[["source", "kind", "edition", "first_year",
+                                                "last_year", "rows"]]
+    title = f"friendshore stress report: {spec.name}"
+    body = f"""
+<h1>{html.escape(title)}</h1>
+<p class="meta">{html.escape(spec.description or "")}<br>
+{out['draws']:,} Monte Carlo draws, seed {out['seed']}, horizon {spec.horizon_months} months.
+Generated {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by friendshore {__version__}.</p>
+<h2>Results per country</h2>
+<p class="note">shortfall: demand not met over the horizon after stockpile release; CVaR95: the
+mean of the worst 5 % of draws (lowest for stockpile cover).</p>
+{results_html}
+<h2>Shortfall distribution</h2>
+<div class="chart">{_figure(_histogram_figure(dist))}</div>
+<h2>Stockpile cover</h2>
+<div class="chart">{_figure(cover_fig)}</div>
+<p class="note">{html.escape(cover_note)}</p>
+<h2>Most affected industries</h2>
+{_table(industries) if len(industries) else
+ '<p class="note">No industry effects in this result.</p>'}
+<h2>Scenario</h2>
+<pre>{html.escape(yaml.safe_dump(spec.model_dump(mode="json"), sort_keys=False,
+                              allow_unicode=True))}</pre>
+<h2>Assumptions in force</h2>
+<p class="note">Every number that is not data, with its source. Highlighted: overridden by the
+scenario.</p>
+{_table(table, lambda r: "over" if r["overridden"] else "")}
+<h2>Data sources loaded</h2>
+{_table(sources)}
+"""
+    plotly_js = plotly_js_path().read_text(encoding="utf-8")
+    return (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+            f"<title>{html.escape(title)}</title><style>{CSS}</style>"
+            f"<script>{plotly_js}</script></head><body>{body}</body></html>\n")
+
+
+def write_report(
+    scenario: Any,
+    out: str | Path = "report.html",
+    *,
+    pdf: bool = False,
+    **kwargs: Any,
+) -> dict[str, str]:
+    """Write the HTML report (atomically) and, with ``pdf``, a PDF next to it."""
+    target = Path(out)
+    text = render_stress_report(scenario, **kwargs)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, target)
+    written = {"html": str(target)}
+    if pdf:
+        written["pdf"] = str(write_pdf(target, target.with_suffix(".pdf")))
+    return written
+
+
+def find_pdf_converter() -> str | None:
+    """A headless Chromium to print with: ``$FRIENDSHORE_CHROMIUM`` or one on the PATH."""
+    env = os.environ.get("FRIENDSHORE_CHROMIUM")
+    if env and Path(env).exists():
+        return env
+    return next((p for p in map(shutil.which, CHROMIUM_NAMES) if p), None)
+
+
+def write_pdf(html_path: str | Path, pdf_path: str | Path, timeout: float = 120) -> Path:
+    """Print ``html_path`` to ``pdf_path`` with headless Chromium (charts drawn first)."""
+    browser = find_pdf_converter()
+    if browser is None:
+        raise FriendshoreError(
+            "no PDF converter found: install Chromium (Debian: apt-get install chromium) or set "
+            "FRIENDSHORE_CHROMIUM to a Chrome/Chromium binary. The HTML report was written."
+        )
+    pdf_path = Path(pdf_path).resolve()
+    with tempfile.TemporaryDirectory(prefix="friendshore-pdf-") as profile:
+        cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", f"--user-data-dir={profile}", "--no-pdf-header-footer",
+               "--run-all-compositor-stages-before-draw", "--virtual-time-budget=10000",
+               f"--print-to-pdf={pdf_path}", Path(html_path).resolve().as_uri()]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                                  check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise FriendshoreError(f"{browser} did not finish printing in {timeout:.0f} s") from exc
+    if proc.returncode != 0 or not pdf_path.exists() or pdf_path.stat().st_size == 0:
+        raise FriendshoreError(
+            f"{browser} could not print the PDF (exit {proc.returncode}): "
+            f"{proc.stderr.strip()[-400:]}"
+        )
+    return pdf_path

@@ -1,0 +1,89 @@
+"""The HTML report: self-contained, faithful to the stress results, with every assumption."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+import friendshore.api as fs_api
+from friendshore.assumptions import all_assumptions
+from friendshore.errors import FriendshoreError
+from friendshore.reports import render
+
+pytestmark = pytest.mark.skipif(
+    not all(callable(getattr(fs_api, n, None)) for n in ("stress", "run_stress", "load_scenario")),
+    reason="the stress layer has not landed",
+)
+DRAWS = 300
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report") / "report.html"
+    render.write_report("china-rare-earth-ban", out, draws=DRAWS, seed=5)
+    return out
+
+
+def test_report_is_self_contained(report: Path) -> None:
+    text = report.read_text(encoding="utf-8")
+    assert not re.search(r"""<script[^>]+src=""", text), "scripts must be inline"
+    assert not re.search(r"""<link[^>]+href=""", text), "no external stylesheets"
+    markup = re.sub(r"<script>.*?</script>", "", text, flags=re.S)
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", markup), "nothing remote"
+    assert "plotly.js v" in text  # the library itself, inline
+    assert text.count('class="plotly-graph-div"') == 2
+
+
+def test_report_holds_results_scenario_and_every_assumption(report: Path) -> None:
+    text = report.read_text(encoding="utf-8")
+    out = fs_api.stress("china-rare-earth-ban", draws=DRAWS, seed=5)
+    assert f"{DRAWS:,} Monte Carlo draws, seed 5" in text
+    usa = out["countries"]["USA"]["shortfall_pct"]
+    assert f"<td>{usa['mean']:.4g}</td>" in text
+    assert "exporter: CHN" in text and "commodity: rare_earths" in text
+    for a in all_assumptions().values():
+        assert f"<td>{a.name}</td>" in text
+    assert "usgs-mcs-2025" in text
+
+
+def test_report_histogram_holds_every_draw() -> None:
+    out = render.stress_with_distributions("china-rare-earth-ban", draws=DRAWS, seed=5)
+    for country in ("USA", "JPN"):
+        assert sum(out["distributions"][country]["shortfall_pct"]["counts"]) == DRAWS
+    plain = fs_api.stress("china-rare-earth-ban", draws=DRAWS, seed=5)
+    assert json.dumps(plain["countries"], sort_keys=True) == json.dumps(
+        out["countries"], sort_keys=True)
+
+
+def test_cli_writes_report(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from friendshore.cli import app
+
+    target = tmp_path / "r.html"
+    result = CliRunner().invoke(app, ["report", "china-rare-earth-ban", "--out", str(target),
+                                      "--draws", "200", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"html": str(target)}
+    assert target.stat().st_size > 1_000_000
+
+
+def test_pdf_without_converter_says_what_to_install(
+    report: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(render, "find_pdf_converter", lambda: None)
+    with pytest.raises(FriendshoreError, match="install Chromium"):
+        render.write_pdf(report, tmp_path / "r.pdf")
+
+
+@pytest.mark.browser
+def test_pdf_is_printed_where_chromium_exists(report: Path, tmp_path: Path) -> None:
+    if render.find_pdf_converter() is None:
+        pytest.skip("no chromium to print with")
+    pdf = render.write_pdf(report, tmp_path / "r.pdf")
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page\b", data)) >= 2
