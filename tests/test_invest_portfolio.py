@@ -168,3 +168,19 @@ def test_negative_budget_is_explained() -> None:
     prob.budget = -1.0
     with pytest.raises(SolverError, match="budget .* is negative"):
         solve_portfolio(prob)
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.integers(0, 10_000), st.integers(4, 12), st.floats(0.0, 1.0))
+def test_absolute_floors_hold(seed: int, n: int, level: float) -> None:
+    """A Japanese floor set between 0 and Japan's best achievable benefit always holds exactly,
+    and costs the US at most what the unconstrained optimum gave it."""
+    prob = random_problem(seed, n)
+    free = solve_portfolio(prob, gap=0)
+    best_jpn = solve_portfolio(Problem(**{**prob.__dict__, "weights": (1e-6, 1.0)}), gap=0)
+    floor = max(level * best_jpn.benefit["JPN"] * (1 - 1e-9), 0.0)
+    prob.floors = {"JPN": floor}
+    sol = solve_portfolio(prob, gap=0)
+    assert sol.benefit["JPN"] >= floor - 1e-6 * abs(floor) - 1
+    assert sol.objective <= free.objective + 1e-6 * abs(free.objective) + 1
+    assert sol.objective == pytest.approx(brute_force(prob).objective, rel=1e-6, abs=1e3)
