@@ -4,6 +4,7 @@ HS codes; the rebalancing helpers as properties on random flows."""
 from __future__ import annotations
 
 import csv
+import importlib
 from importlib import resources
 
 import numpy as np
@@ -19,6 +20,8 @@ from friendshore.network.build import (
     us_consumption_map,
 )
 from friendshore.network.checks import check_network
+
+api = importlib.import_module("friendshore.api.stress")
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +127,49 @@ def test_calibrate_importer_keeps_production(seed, share, own_first):
     want = own + min(target - own, supply[np.arange(n) != j].sum())
     assert out[j, j] == pytest.approx(own, abs=1e-9)
     assert out[:, j].sum() == pytest.approx(want, rel=1e-9, abs=1e-9)
+
+
+def _ree_ban(cut: float | dict, **settings) -> dict:
+    """The shipped china-rare-earth-ban with both cuts replaced by ``cut``."""
+    sc = api.load_scenario("china-rare-earth-ban").model_dump(exclude_none=True)
+    for shock in sc["shocks"]:
+        shock["cut"] = cut
+    return {**sc, **settings}
+
+
+def test_rare_earth_ban_restricts_separated_oxides_and_magnets():
+    stages = {s.stage for s in api.load_scenario("china-rare-earth-ban").shocks}
+    assert stages == {"refine", "component"}
+    magnets = {s.stage for s in api.load_scenario("china-magnet-export-ban").shocks}
+    assert magnets == {"component"}
+
+
+def test_rare_earth_ban_leaves_japan_short_and_a_zero_cut_does_not():
+    res = api.run_stress("china-rare-earth-ban", draws=2000, seed=7)
+    jpn = res.country_arrays("JPN")
+    # Japan makes magnets from Chinese separated rare earths: materially short (was 0.3 %)
+    assert float(jpn["shortfall_share"].mean()) > 0.01
+    zero = api.run_stress(_ree_ban(0.0), draws=200, seed=7)
+    for c in ("USA", "JPN"):
+        assert float(np.abs(zero.country_arrays(c)["shortfall_t"]).max()) == pytest.approx(0.0)
+
+
+def test_full_rare_earth_ban_is_the_hand_computed_exposure(network):
+    """No spare capacity, no stockpile, a year-long full ban at both stages: Japan loses
+    China's magnets plus, from every other magnet maker, the share of its separated rare
+    earths it bought from China."""
+    sc = _ree_ban(1.0, horizon_months=12, responses=[])
+    for shock in sc["shocks"]:
+        shock["months"] = 12
+    values = {"stress_spare_capacity": 0.0, "stress_stockpile_months_by_country": {}}
+    res = api.run_stress(sc, draws=3, seed=1, assumptions=values)
+    r = network.market("rare_earths", "refine")
+    c = network.market("rare_earths", "component")
+    cn, jp = network.country("CHN"), network.country("JPN")
+    dem = network.demand[r]
+    lost = np.divide(network.flows[r, cn], dem, out=np.zeros_like(dem), where=dem > 0)
+    lost[cn] = 0.0  # China's own separators keep their supply
+    into_japan = network.flows[c, :, jp]
+    want = into_japan[cn] + float((np.delete(into_japan * lost, cn)).sum())
+    assert want > 0.3 * network.demand[c, jp]
+    np.testing.assert_allclose(res.country_arrays("JPN")["shortfall_t"], want, rtol=1e-9)
