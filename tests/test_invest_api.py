@@ -101,3 +101,23 @@ def test_agreement_terms_by_data(tmp_path: Path) -> None:
     base = api.appraise("mp-mountain-pass-hree", draws=10, seed=1)
     wide = api.appraise("mp-mountain-pass-hree", draws=10, seed=1, agreement=path)
     assert wide["base"]["JPN"]["npv"] > base["base"]["JPN"]["npv"]
+
+
+def test_cli_plan_custom_catalog(tmp_path: Path) -> None:
+    """`friendshore plan CATALOG.yaml` plans over that catalog only."""
+    import yaml
+
+    from friendshore.invest.catalog import shipped_catalog_path
+
+    raw = yaml.safe_load(shipped_catalog_path().read_text())
+    keep = {"mp-mountain-pass-hree", "mp-10x-magnets", "alcoa-wagerup-gallium"}
+    raw["projects"] = [p for p in raw["projects"] if p["id"] in keep]
+    for p in raw["projects"]:
+        p["requires_any"] = [q for q in p.get("requires_any", []) if q in keep]
+    path = tmp_path / "small.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    result = CliRunner().invoke(app, ["plan", str(path), "--json", "--scenarios", SCENARIOS,
+                                      "--set", "invest_plan_draws=30"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data["portfolio"]) <= keep and len(data["projects"]) == 3
