@@ -363,8 +363,14 @@ def _build(store: Store, values: Assumptions) -> SupplyNetwork:
         capacity=capacity, reserves=reserves, flows=flows, demand=flows.sum(axis=1),
         stockpile_months=stock, years=tuple(info[m]["year"] for m in markets),
         methods=tuple(methods),
-        notes={f"{c}/{s}": f"production: {info[(c, s)]['prod_source']}; flows: {meth}"
+        notes={
+            **{f"{c}/{s}": f"production: {info[(c, s)]['prod_source']}; flows: {meth}"
                for (c, s), meth in zip(markets, methods, strict=True)},
+            "us_calibration": "US demand calibrated in: " + ", ".join(
+                f"{c}/{s} ({label})" for (c, s), (_, label) in targets.items()),
+            "lumped_codes": "HS codes shared by several commodities (scaled, not taken as "
+                            "own exports): " + ", ".join(sorted(lumped_codes())),
+        },
     )
     check_network(net)
     return net
