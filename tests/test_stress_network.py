@@ -61,8 +61,10 @@ def test_us_cobalt_refine_demand_is_usgs_apparent_consumption(network):
 
 def test_every_calibrated_market_is_recorded(network):
     listed = {(r.commodity, r.stage) for r in us_consumption_map().itertuples()}
-    noted = {tuple(k.split("/")) for k, v in network.notes.items() if "US demand calibrated" in v}
+    noted = {tuple(k.split("/")) for k, v in network.notes.items()
+             if "/" in k and "US demand calibrated" in v}
     assert noted and noted <= listed
+    assert all(f"{c}/{s} (" in network.notes["us_calibration"] for c, s in noted)
     assert ("rare_earths", "refine") not in listed  # USGS REO basis differs from magnet REE
 
 
