@@ -363,3 +363,38 @@ def test_client_that_never_comes_back_loses_no_saved_run(store: Store) -> None:
     assert job.status == "done"
     run = store.get_run(job.result["run_id"])
     assert run["outputs"]["countries"].keys() == {"USA", "JPN"}
+
+
+# -- planner -------------------------------------------------------------------------------------
+@needs("projects", "appraise")
+def test_projects_and_appraisal_match_cli(client: TestClient) -> None:
+    projects = client.get("/api/projects").json()
+    assert projects == cli_json("projects")
+    pid = projects[0]["id"]
+    body = client.get(f"/api/projects/{pid}?draws=100&seed=3").json()
+    assert body == cli_json("appraise", pid, "--draws", "100", "--seed", "3")
+    assert client.get("/api/projects/no-such-project").status_code == 404
+    assert client.get(f"/api/projects/{pid}?draws=0").status_code == 422
+
+
+@needs("plan")
+def test_plan_job_saves_a_portfolio_within_budget(client: TestClient) -> None:
+    body = {"draws": 50, "seed": 1, "scenarios": ["china-rare-earth-ban"], "budget": 20e9,
+            "save": True, "wait": True}
+    resp = client.post("/api/plan", json=body)
+    assert resp.status_code == 200, resp.text
+    out = resp.json()
+    assert out["budget_used"] <= 20e9 + 1e-6
+    assert set(out["portfolio"]) <= {p["id"] for p in client.get("/api/projects").json()}
+    assert {"usa", "jpn", "projects"} <= set(out["pareto"][0])
+    saved = client.get(f"/api/runs/{out['run_id']}").json()
+    assert saved["kind"] == "plan" and saved["outputs"]["portfolio"] == out["portfolio"]
+    assert saved["inputs"]["budget"] == 20e9
+    bad = client.post("/api/plan", json={"budget": -1})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["path"] == "body.budget"
+    assert client.post("/api/plan", json={"scenarios": ["nope"], "wait": True}).status_code == 404
+
+
+def test_runs_list_matches_cli() -> None:
+    with TestClient(create_app()) as c:  # the default store, as the CLI uses
+        assert c.get("/api/runs").json() == cli_json("runs", "list")
