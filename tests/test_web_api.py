@@ -398,3 +398,20 @@ def test_plan_job_saves_a_portfolio_within_budget(client: TestClient) -> None:
 def test_runs_list_matches_cli() -> None:
     with TestClient(create_app()) as c:  # the default store, as the CLI uses
         assert c.get("/api/runs").json() == cli_json("runs", "list")
+
+
+@needs("stress", "run_stress", "load_scenario")
+def test_job_progress_as_server_sent_events(client: TestClient) -> None:
+    import json
+
+    job_id = client.post("/api/stress", json=STRESS).json()["job"]
+    events = []
+    with client.stream("GET", f"/api/jobs/{job_id}/events") as resp:
+        assert resp.headers["content-type"].startswith("text/event-stream")
+        for line in resp.iter_lines():
+            if line.startswith("data: "):
+                events.append(json.loads(line[6:]))
+    progress = [e["progress"] for e in events]
+    assert progress == sorted(progress) and progress[-1] == 1.0
+    assert events[-1]["status"] == "done" and set(events[-1]["result"]["countries"]) == {
+        "USA", "JPN"}

@@ -9,7 +9,8 @@ the finished result. Security (token, body cap, loopback Host check) is in :mod:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -19,7 +20,7 @@ import anyio
 import yaml
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -371,6 +372,27 @@ def create_app(
     def get_job(job_id: str) -> dict[str, Any]:
         """A job's status and progress (0-1), and its result once done."""
         return jobs.get(job_id).public()
+
+    @app.get("/api/jobs/{job_id}/events", tags=["jobs"])
+    async def job_events(job_id: str) -> StreamingResponse:
+        """Server-sent events: the job as JSON (like ``GET /api/jobs/{id}``) on every change
+        of status or progress, the last one with the result."""
+        job = jobs.get(job_id)
+
+        async def events() -> AsyncIterator[str]:
+            last = None
+            while True:
+                state = (job.status, job.progress)
+                done = job.status in ("done", "error")
+                if state != last or done:
+                    yield f"data: {json.dumps(job.public(with_result=done))}\n\n"
+                    last = state
+                if done:
+                    return
+                await anyio.sleep(0.2)
+
+        return StreamingResponse(events(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache"})
 
     @app.get("/api/runs", tags=["runs"])
     def list_runs(kind: str | None = None) -> Any:
