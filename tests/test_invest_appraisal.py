@@ -17,12 +17,16 @@ from friendshore.invest.appraisal import (
     calc_payback,
     cash_flows,
     deemed_schedule,
+    payments,
     split_cash,
     waterfall,
 )
 from invest_factory import project
 
 JAPAN = load_agreement("us_japan_2025")
+#: The MOU terms without capitalised construction interest, for the hand-computed paths.
+PLAIN = JAPAN.model_copy(update={"deemed_allocation": JAPAN.deemed_allocation.model_copy(
+    update={"interest_during_construction": False})})
 
 
 def test_worked_example_first_year_entitlement() -> None:
@@ -34,13 +38,13 @@ def test_worked_example_first_year_entitlement() -> None:
     assert sched.sum() - 10e9 == pytest.approx(0.055 * 0.5e9 * 20 * 21 / 2)
 
 
-def _run(dist: list[float]) -> tuple[np.ndarray, np.ndarray]:
+def _run(dist: list[float], terms=PLAIN) -> tuple[np.ndarray, np.ndarray]:
     years = len(dist) + 1
     funding = np.zeros((1, years))
     funding[0, 0] = 10e9
     d = np.array([[0.0, *dist]])
     operating = np.arange(years)[None, :] >= 1
-    return waterfall(funding, d, operating, 20, JAPAN)
+    return waterfall(funding, d, operating, 20, terms)
 
 
 def test_waterfall_first_year_is_the_entitlement() -> None:
@@ -66,6 +70,25 @@ def test_waterfall_shortfall_carried_forward_hand_computed() -> None:
     assert funder[0, 4] == pytest.approx(4.742225e9 + 0.1 * (10e9 - 2 * 4.742225e9))
     assert funder[0, 5] == pytest.approx(1.0e9)  # 90/10 from then on
     assert host[0, 5] == pytest.approx(9.0e9)
+
+
+def test_construction_interest_is_capitalised() -> None:
+    """Under the MOU terms interest accrues from funding: 10B funded a year before operation
+    is owed 10.55B, so year one is due 0.055 x 10.55 + 10.55 / 20."""
+    host, funder = _run([100e9], JAPAN)
+    owed = 10e9 * 1.055
+    payoff = owed * 1.055
+    assert funder[0, 1] == pytest.approx(payoff + 0.1 * (100e9 - 2 * payoff))
+    _, funder = _run([2 * (0.055 * owed + owed / 20)], JAPAN)
+    assert funder[0, 1] == pytest.approx(0.055 * owed + owed / 20)
+
+
+def test_upfront_funding_and_overrun_calls() -> None:
+    """The funder pays the announced capex in the notice year and overruns as they are spent."""
+    p = project(capex_usd=2e9, lead_time_years=2)
+    cf = cash_flows(p, Draws(np.array([0.5]), np.array([0]), np.array([1.0])))
+    paid, _ = payments(p, cf)
+    np.testing.assert_allclose(paid["JPN"][0, :2], [2e9 + 0.5e9, 0.5e9])
 
 
 def test_korea_terms_load_with_cap() -> None:
@@ -112,12 +135,15 @@ def test_cash_flows_phasing_and_ramp() -> None:
      "tenor_years": 8},
 ])
 def test_financing_splits_sum_to_project_cash(financing: dict) -> None:
-    """Whatever the financing, the countries' net flows add up to the project's."""
+    """Whatever the financing, the countries' net flows add up to the project's over its life
+    (year by year too, except that upfront funding is paid into the SPV before it is spent)."""
     p = project(financing=financing)
     cf = cash_flows(p, Draws.base())
     flows = split_cash(p, cf)
     total = sum(flows.values())
-    np.testing.assert_allclose(total, cf.distributable - cf.capex, atol=1.0)
+    net = cf.distributable - cf.capex
+    np.testing.assert_allclose(total.sum(axis=1), net.sum(axis=1), rtol=1e-9)
+    np.testing.assert_allclose(total[:, 2:], net[:, 2:], atol=1.0)
 
 
 def test_monte_carlo_overrun_mean_matches_reference_class() -> None:

@@ -65,6 +65,7 @@ class DeemedAllocation(_Strict):
     principal: Literal["straight_line"] = "straight_line"
     shortfall_carried_forward: bool = True
     shortfall_accrues_interest: bool = True
+    interest_during_construction: bool = True
 
     @property
     def rate(self) -> float:
@@ -85,6 +86,7 @@ class Agreement(_Strict):
     deadline: dt.date
     annual_cap_usd: float | None = Field(default=None, gt=0)
     funding_days: int = Field(ge=0)
+    funding: Literal["upfront", "as_spent"] = "upfront"
     funder_share_of_capex: float = Field(ge=0, le=1)
     split_before: Split
     split_after: Split

@@ -12,10 +12,12 @@ Cash flows of a project, year ``t`` counted from its notice date:
   price multiplier) in the last year;
 * distributable cash D_t = revenue - opex (+ salvage).
 
-Under the agreement waterfall the funder pays the capex (and any operating deficit). Its
-*deemed allocation amount* is a loan-like schedule: each operating year it is due interest at
-``benchmark + spread`` on the outstanding amount (and on any carried shortfall) plus
-straight-line principal over the economic life. While anything is owed, D_t is split 50/50;
+Under the agreement waterfall the funder pays the capex (upfront, within days of notice, or as
+spent, per the agreement; overruns are called as spent) and any operating deficit. Its
+*deemed allocation amount* is a loan-like schedule: interest at ``benchmark + spread`` is
+capitalised until operation (if the agreement says so); each operating year it is due interest
+on the outstanding amount (and on any carried shortfall) plus straight-line principal over the
+economic life. While anything is owed, D_t is split 50/50;
 what the funder receives pays interest, then the carried shortfall, then principal (any excess
 prepays principal); an unpaid remainder is carried forward. Once all is paid (possibly within a
 year), the rest is split 90/10.
@@ -109,6 +111,9 @@ def waterfall(
         h_t = np.where(op, h_t, 0.0)
         funder[:, t], host[:, t] = f_t, h_t
         done |= closes
+        if da.interest_during_construction:  # capitalised until the first operating year
+            building = np.isnan(instalment)
+            outstanding = np.where(building, outstanding * (1.0 + da.rate), outstanding)
     return host, funder
 
 
@@ -223,7 +228,7 @@ def payments(
     if isinstance(fin, Waterfall):
         terms = _terms(fin.agreement, agreements)
         s = terms.funder_share_of_capex
-        funding = s * cf.capex + deficit
+        funding = s * _funding_profile(project, cf, terms.funding) + deficit
         host_cash, funder_cash = waterfall(funding, dist, cf.operating,
                                            project.economic_life_years, terms)
         add(paid, terms.funder, funding)
@@ -248,6 +253,19 @@ def payments(
         add(paid, fin.sponsor, cf.capex - principal + deficit + service)
         add(got, fin.sponsor, np.maximum(dist, 0.0))
     return paid, got
+
+
+def _funding_profile(project: Project, cf: CashFlows, funding: str) -> np.ndarray:
+    """When capex is funded: as spent, or the announced capex upfront (within days of notice,
+    year 0) with any overrun called as it is spent."""
+    if funding == "as_spent":
+        return cf.capex
+    total = cf.capex.sum(axis=1)
+    upfront = np.minimum(project.capex_usd, total)
+    extra = np.where(total > 0, 1.0 - upfront / np.where(total > 0, total, 1.0), 0.0)
+    out = cf.capex * extra[:, None]
+    out[:, 0] += upfront
+    return out
 
 
 def split_cash(
