@@ -31,6 +31,7 @@ def test_appraise_reports_both_countries() -> None:
     assert set(res["base"]) == {"USA", "JPN"}
     assert res["capex"]["mean"] > 44e9  # LNG reference-class overrun
     assert res["ripple"]["construction_value_added_usd"] > 0
+    assert res["ripple"]["construction_job_years_estimate"] > 0
 
 
 def test_plan_contract(planned: dict) -> None:

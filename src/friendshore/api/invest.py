@@ -72,7 +72,9 @@ def appraise(
 
 def ripple_effects(project: Project, assumptions: Assumptions | None = None) -> dict[str, Any]:
     """Value added and jobs in the host country from building (capex) and operating (annual
-    revenue at full capacity) ``project``, from the ripple layer; empty where unmapped."""
+    revenue at full capacity) ``project``, from the ripple layer; empty where unmapped. Where
+    the IO tables carry no employment, job-years are estimated as compensation divided by
+    ``invest_compensation_per_job_usd``."""
     from .ripple import ripple
 
     industry = industry_of(project, project.host)
@@ -80,10 +82,14 @@ def ripple_effects(project: Project, assumptions: Assumptions | None = None) -> 
         return {}
     revenue = project.capacity * project.price.usd_per_unit
     out: dict[str, Any] = {"country": project.host, "industry": industry}
+    per_job = (assumptions or Assumptions())["invest_compensation_per_job_usd"].get(project.host)
     for phase, amount in (("construction", project.capex_usd), ("operation", revenue)):
         res = ripple(project.host, industry, amount, phase, assumptions=assumptions)
         out[f"{phase}_value_added_usd"] = res["value_added_usd"]
         out[f"{phase}_jobs"] = res["jobs"]
+        # Job-years estimated from compensation where the tables carry no employment.
+        out[f"{phase}_job_years_estimate"] = (
+            res["compensation_usd"] / per_job if res["jobs"] is None and per_job else res["jobs"])
     return out
 
 

@@ -77,6 +77,14 @@ def appraise(
     print_table(rows, title=f"Appraisal of {project_id}",
                 caption=f"{res['draws']} draws; capex mean US${_bn(res['capex']['mean'])}B "
                         f"(P95 {_bn(res['capex']['p95'])}B); online {res['online_year']}")
+    rip = res["ripple"]
+    if rip:
+        console.print(
+            f"{rip['country']} value added: construction US$"
+            f"{_bn(rip['construction_value_added_usd'])}B, operation US$"
+            f"{_bn(rip['operation_value_added_usd'])}B/yr; job-years (estimate from "
+            f"compensation): construction {rip['construction_job_years_estimate']:,.0f}, "
+            f"operation {rip['operation_job_years_estimate']:,.0f}/yr", highlight=False)
 
 
 def plan(
