@@ -242,6 +242,8 @@ def test_supply_matches_cli_and_has_detail(client: TestClient) -> None:
     detail = client.get("/api/supply/rare_earths?stage=mine&year=2024&detail=true").json()
     assert detail["attrs"]["year"] == 2024 and detail["attrs"]["basis"] == "REO"
     assert [r["country"] for r in detail["rows"]] == [r["country"] for r in body]
+    magnets = client.get("/api/supply/rare_earths?stage=component").json()
+    assert magnets == cli_json("supply", "rare_earths", "--stage", "component")
 
 
 @needs("supply")

@@ -221,7 +221,8 @@ def create_app(
     ) -> Any:
         """Producers of a commodity at a stage and year, largest first (``friendshore supply``).
 
-        The body is the CLI's JSON (``country, <measure>, unit, share``). With ``detail`` it is
+        The body is the CLI's JSON (``country, <measure>, unit, share``; the measure is
+        ``exports`` for a stage known from trade data only). With ``detail`` it is
         ``{"attrs": {commodity, stage, year, source, basis, unit, world_total, ...},
         "rows": [every column]}``.
         """
@@ -229,7 +230,8 @@ def create_app(
                                 store=the_store())
         if detail:
             return {"attrs": jsonable(df.attrs), "rows": jsonable(df)}
-        return jsonable(df[["country", measure, "unit", "share"]])
+        shown = df.attrs.get("measure", measure)  # 'exports' for a stage with trade data only
+        return jsonable(df[["country", shown, "unit", "share"]])
 
     @app.get("/api/risk", tags=["risk"])
     def risk(

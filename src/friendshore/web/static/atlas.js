@@ -37,22 +37,25 @@ async function showProducers() {
   try {
     const res = await FS.api(`/api/supply/${encodeURIComponent(commodity)}?${q}`);
     const rows = res.rows, a = res.attrs;
-    const top = rows.filter((r) => r.production !== null).slice(0, 20).reverse();
+    const measure = a.measure || "production";
+    const top = rows.filter((r) => r[measure] !== null).slice(0, 20).reverse();
     const unit = a.unit || "";
     const yr = a.year;
     const name = (COMMODITIES.find((c) => c.slug === commodity) || {}).name || commodity;
-    $("producers-title").textContent = `Producers: ${name}, ${stage}, ${yr}`;
+    const what = measure === "exports" ? "Exporters" : "Producers";
+    $("producers-title").textContent = `${what}: ${name}, ${stage}, ${yr}`;
     FS.plot($("producers"), [{
-      type: "bar", orientation: "h", x: top.map((r) => r.production), y: top.map((r) => r.country),
+      type: "bar", orientation: "h", x: top.map((r) => r[measure]), y: top.map((r) => r.country),
       text: top.map((r) => (r.share !== null && r.share !== undefined ? `${(100 * r.share).toFixed(1)}%` : "")),
       textposition: "auto", marker: { color: "#1f5fa8" },
       hovertemplate: "%{y}: %{x:,.0f} " + unit + "<extra></extra>",
-    }], { xaxis: { title: { text: `production (${unit}${a.basis ? ", " + a.basis : ""})` } },
+    }], { xaxis: { title: { text: `${measure} (${unit}${a.basis ? ", " + a.basis : ""})` } },
           margin: { t: 10, r: 20, b: 50, l: 60 } });
     const withheld = rows.filter((r) => r.withheld).map((r) => r.country);
     $("producers-note").textContent = rows.length
-      ? `${rows.length} producing countries; source: ${a.source}. Labels are shares of the ` +
-        `country rows plus "other countries"` + (a.world_total ? `; world total ${FS.fmt(a.world_total)} ${unit}` : "") +
+      ? `${rows.length} ${measure === "exports" ? "exporting" : "producing"} countries; source: ${a.source}. ` +
+        (measure === "exports" ? "No production data at this stage: labels are shares of world exports"
+          : 'Labels are shares of the country rows plus "other countries"') + (a.world_total ? `; world total ${FS.fmt(a.world_total)} ${unit}` : "") +
         (withheld.length ? `; withheld: ${withheld.join(", ")}` : "") + "."
       : "No production data for this commodity, stage and year.";
     $("status").textContent = "";
