@@ -15,7 +15,8 @@ async function loadCommodities() {
   sel.innerHTML = COMMODITIES.map((c) =>
     `<option value="${FS.escapeHtml(c.slug)}">${FS.escapeHtml(c.name || c.slug)}</option>`).join("");
   const wanted = new URLSearchParams(location.search).get("commodity");
-  sel.value = wanted && COMMODITIES.some((c) => c.slug === wanted) ? wanted : COMMODITIES[0].slug;
+  const fallback = COMMODITIES.some((c) => c.slug === "rare_earths") ? "rare_earths" : COMMODITIES[0].slug;
+  sel.value = wanted && COMMODITIES.some((c) => c.slug === wanted) ? wanted : fallback;
   fillStages();
 }
 
@@ -28,42 +29,48 @@ function fillStages() {
   $("year").innerHTML = '<option value="">latest</option>' + years.map((y) => `<option>${y}</option>`).join("");
 }
 
+let SHOWN = 0;  // the latest request wins: answers to older selections are dropped
+
 async function showProducers() {
   const commodity = $("commodity").value, stage = $("stage").value, year = $("year").value;
-  const q = new URLSearchParams({ stage, detail: "true" });
+  const measure = $("measure").value, ticket = ++SHOWN;
+  const q = new URLSearchParams({ stage, measure, detail: "true" });
   if (year) q.set("year", year);
   $("status").textContent = "loading…";
   $("error").classList.add("hidden");
   try {
     const res = await FS.api(`/api/supply/${encodeURIComponent(commodity)}?${q}`);
-    const rows = res.rows, a = res.attrs;
-    const measure = a.measure || "production";
-    const top = rows.filter((r) => r[measure] !== null).slice(0, 20).reverse();
+    if (ticket !== SHOWN) return;
+    const rows = res.rows, a = res.attrs, shown = a.measure || measure;
+    const top = rows.filter((r) => r[shown] !== null).slice(0, 20).reverse();
     const unit = a.unit || "";
     const yr = a.year;
     const name = (COMMODITIES.find((c) => c.slug === commodity) || {}).name || commodity;
-    const what = measure === "exports" ? "Exporters" : "Producers";
+    const what = shown === "exports" ? "Exporters" : "Producers";
     $("producers-title").textContent = `${what}: ${name}, ${stage}, ${yr}`;
     FS.plot($("producers"), [{
-      type: "bar", orientation: "h", x: top.map((r) => r[measure]), y: top.map((r) => r.country),
+      type: "bar", orientation: "h", x: top.map((r) => r[shown]), y: top.map((r) => r.country),
       text: top.map((r) => (r.share !== null && r.share !== undefined ? `${(100 * r.share).toFixed(1)}%` : "")),
       textposition: "auto", marker: { color: "#1f5fa8" },
       hovertemplate: "%{y}: %{x:,.0f} " + unit + "<extra></extra>",
-    }], { xaxis: { title: { text: `${measure} (${unit}${a.basis ? ", " + a.basis : ""})` } },
+    }], { xaxis: { title: { text: `${shown} (${unit}${a.basis ? ", " + a.basis : ""})` } },
           margin: { t: 10, r: 20, b: 50, l: 60 } });
     const withheld = rows.filter((r) => r.withheld).map((r) => r.country);
     $("producers-note").textContent = rows.length
-      ? `${rows.length} ${measure === "exports" ? "exporting" : "producing"} countries; source: ${a.source}. ` +
-        (measure === "exports" ? "No production data at this stage: labels are shares of world exports"
+      ? `${rows.length} countries; source: ${a.source}. ` +
+        (shown === "exports" ? "No production data at this stage: labels are shares of world exports"
           : 'Labels are shares of the country rows plus "other countries"') + (a.world_total ? `; world total ${FS.fmt(a.world_total)} ${unit}` : "") +
         (withheld.length ? `; withheld: ${withheld.join(", ")}` : "") + "."
       : "No production data for this commodity, stage and year.";
     $("status").textContent = "";
   } catch (err) {
+    if (ticket !== SHOWN) return;
     $("status").textContent = "";
+    Plotly.purge($("producers"));
+    $("producers-note").textContent = "";
     FS.showError($("error"), err);
   }
-  showTrade(commodity, stage);
+  if (ticket === SHOWN) showTrade(commodity, stage);
 }
 
 async function showTrade(commodity, stage) {
@@ -71,6 +78,7 @@ async function showTrade(commodity, stage) {
   const q = new URLSearchParams({ country: importer, commodity, stage });
   try {
     const rows = await FS.api(`/api/import-sources?${q}`);
+    if (commodity !== $("commodity").value || stage !== $("stage").value) return;  // stale
     if (!rows.length) {
       Plotly.purge(el);
       $("trade-note").textContent = `No bilateral trade data for ${importer} imports of this commodity at the ${stage} stage.`;
@@ -130,6 +138,7 @@ async function main() {
   $("commodity").addEventListener("change", () => { fillStages(); showProducers(); });
   $("stage").addEventListener("change", showProducers);
   $("year").addEventListener("change", showProducers);
+  $("measure").addEventListener("change", showProducers);
   $("importer").addEventListener("change", () => showTrade($("commodity").value, $("stage").value));
   showProducers();
   showRisk();
