@@ -1,0 +1,1 @@
+"""The web dashboard and JSON API (FastAPI), over :mod:`friendshore.api`."""
