@@ -36,7 +36,7 @@ def cold_start(folder: Path, i: int) -> tuple[float, float]:
 
 def per_reader() -> dict[str, float]:
     """Seconds per registered reader to read and load its shipped files (in-memory store)."""
-    from friendshore.ingest.registry import READERS, reader
+    from friendshore.readers.registry import READERS, reader
     from friendshore.store import Store
 
     store = Store(":memory:", build=False)

@@ -19,9 +19,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from friendshore.ripple import iomath
-from friendshore.ripple.gdp import gdp_change
-from friendshore.ripple.tables import bea_table, mic_table, wiod_table
+from friendshore.iomodel import iomath
+from friendshore.iomodel.gdp import gdp_change
+from friendshore.iomodel.tables import bea_table, mic_table, wiod_table
 
 SHOCKS = 10_000
 

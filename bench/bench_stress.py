@@ -59,12 +59,12 @@ def main() -> None:
 
     import numpy as np
 
+    from friendshore.disruption.engine import run_scenario
+    from friendshore.disruption.reference import run_reference
+    from friendshore.disruption.sweep import run_sweep
     from friendshore.network import build_network
-    from friendshore.scenarios import parse_scenario
+    from friendshore.scenario import parse_scenario
     from friendshore.store import open_store
-    from friendshore.stress.engine import run_scenario
-    from friendshore.stress.reference import run_reference
-    from friendshore.stress.sweep import run_sweep
 
     store = open_store()
     t_build, net = _timed(lambda: build_network(store))

@@ -14,7 +14,7 @@ from friendshore.alliance.defense import load_targets, required_growth, targets
 from friendshore.api import alliance as api
 from friendshore.cli import app
 from friendshore.errors import IngestError, ScenarioError, UnknownNameError
-from friendshore.ingest import defense as reader
+from friendshore.readers import defense as reader
 
 
 def test_us_share_2024_matches_sipri(store) -> None:

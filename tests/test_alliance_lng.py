@@ -12,7 +12,7 @@ from friendshore.alliance.lng import dependence, supplier_shares
 from friendshore.api import alliance as api
 from friendshore.cli import app
 from friendshore.errors import IngestError, UnknownNameError
-from friendshore.ingest import lng as reader
+from friendshore.readers import lng as reader
 
 
 def test_matrix_cells_sum_to_world_total(store) -> None:

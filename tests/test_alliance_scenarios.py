@@ -9,7 +9,7 @@ import pytest
 
 from friendshore.api import alliance as api
 from friendshore.assumptions import assumption
-from friendshore.scenarios.spec import read_scenario_file
+from friendshore.scenario.spec import read_scenario_file
 
 LNG_SCENARIOS = ["hormuz-closure", "sakhalin-cutoff", "us-lng-export-pause"]
 

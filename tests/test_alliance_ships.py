@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from friendshore.api import alliance as api
 from friendshore.cli import app
 from friendshore.errors import IngestError, UnknownNameError
-from friendshore.ingest import ships as reader
+from friendshore.readers import ships as reader
 
 HEADER = ("Year,Series,Series Label,Country,Country Label,ShipType,ShipType Label,"
           "Percentage of total all economies,Percentage of total all economies Footnote,"

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 import friendshore
 from friendshore.cli import app
 from friendshore.errors import UnknownNameError
-from friendshore.ingest.usgs_mcs import SUPPLY_COLUMNS
+from friendshore.readers.usgs_mcs import SUPPLY_COLUMNS
 from friendshore.store import Store
 
 DATA = Path(__file__).parent / "data" / "atlas"

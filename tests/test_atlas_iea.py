@@ -8,7 +8,7 @@ import pytest
 
 import friendshore
 from friendshore.errors import IngestError
-from friendshore.ingest import iea
+from friendshore.readers import iea
 
 DATA = Path(__file__).parent / "data" / "atlas"
 

@@ -22,7 +22,7 @@ from friendshore.conventions.commodities import (
 )
 from friendshore.conventions.countries import validate_iso3
 from friendshore.errors import IngestError, UnknownNameError
-from friendshore.ingest import usgs_mcs
+from friendshore.readers import usgs_mcs
 from friendshore.store import Store
 
 DATA = Path(__file__).parent / "data" / "atlas"

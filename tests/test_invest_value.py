@@ -8,7 +8,7 @@ import pytest
 from friendshore.invest.portfolio import Problem, benefits
 from friendshore.invest.value import scenario_library, strategic_value
 from friendshore.network.supply import toy_network
-from friendshore.scenarios.spec import parse_scenario
+from friendshore.scenario.spec import parse_scenario
 from invest_factory import catalog, project_dict
 
 BAN = parse_scenario({

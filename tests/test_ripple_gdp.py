@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from friendshore.assumptions import Assumptions
-from friendshore.ripple import bridge
-from friendshore.ripple.gdp import gdp_change
+from friendshore.iomodel import bridge
+from friendshore.iomodel.gdp import gdp_change
 
 
 @pytest.mark.parametrize("country", ["USA", "JPN"])
@@ -83,7 +83,7 @@ def test_every_risk_table_commodity_has_a_us_mapping_or_unmapped_flag() -> None:
 
 @pytest.mark.parametrize("country", ["USA", "JPN"])
 def test_bridge_rows_are_sourced_and_use_table_codes(country: str) -> None:
-    from friendshore.ripple.tables import bea_table, mic_table
+    from friendshore.iomodel.tables import bea_table, mic_table
 
     table = bea_table(2023) if country == "USA" else mic_table(185)
     rows = bridge.bridge_table(country)
@@ -93,8 +93,8 @@ def test_bridge_rows_are_sourced_and_use_table_codes(country: str) -> None:
 
 
 def test_two_solve_fast_path_equals_capped_per_draw_path() -> None:
-    from friendshore.ripple import gdp as gdp_mod
-    from friendshore.ripple.tables import bea_table
+    from friendshore.iomodel import gdp as gdp_mod
+    from friendshore.iomodel.tables import bea_table
 
     t = bea_table(2023)
     rng = np.random.default_rng(3)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from friendshore.ripple import iomath
+from friendshore.iomodel import iomath
 
 # Three sectors in a supply chain; A is nilpotent, so L = I + A + A² exactly (by hand).
 X = np.array([100.0, 200.0, 300.0])

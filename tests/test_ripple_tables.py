@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from friendshore.errors import IngestError, UnknownNameError
-from friendshore.ingest import io_tables
-from friendshore.ripple.tables import bea_table, get_table, mic_table, wiod_table
+from friendshore.iomodel.tables import bea_table, get_table, mic_table, wiod_table
+from friendshore.readers import io_tables
 
 
 @pytest.mark.parametrize("year", [2017, 2022, 2023])

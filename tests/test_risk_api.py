@@ -85,7 +85,7 @@ def test_japan_reliance_from_trade(table) -> None:
 
 
 def test_japan_supply_risk_by_hand(table) -> None:
-    from friendshore.risk.concentration import scale_wgi
+    from friendshore.metrics.concentration import scale_wgi
     from friendshore.store import open_store, queries_risk
 
     g = _row(table, "graphite", "mine")  # Japan produces none: sourcing = its imports

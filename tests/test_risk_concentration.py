@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from friendshore.risk.concentration import (
+from friendshore.metrics.concentration import (
     concentration_table,
     group_share,
     hhi,

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from friendshore.risk.crm import eu_supply_risk
-from friendshore.risk.exposure import import_shares, net_import_reliance, reserves_to_production
+from friendshore.metrics.crm import eu_supply_risk
+from friendshore.metrics.exposure import import_shares, net_import_reliance, reserves_to_production
 
 
 def test_net_import_reliance_by_hand() -> None:

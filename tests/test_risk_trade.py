@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from friendshore.errors import IngestError
-from friendshore.ingest import comtrade, trade
+from friendshore.readers import comtrade, trade
 
 BACI_HEAD = ("year,exporter_iso3,exporter_name,importer_iso3,importer_name,hs6,material,"
              "value_kusd,qty_t\n")

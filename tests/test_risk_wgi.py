@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from friendshore.errors import IngestError
-from friendshore.ingest import wgi
+from friendshore.readers import wgi
 
 HEADER = "code,countryname,year,indicator,estimate,pctrank\n"
 

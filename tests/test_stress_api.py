@@ -115,7 +115,7 @@ def test_cli_stress_from_a_yaml_path(tmp_path):
 
 
 def test_sweep_ranks_major_exporters(network):
-    from friendshore.stress.sweep import run_sweep, sweep_scenarios
+    from friendshore.disruption.sweep import run_sweep, sweep_scenarios
 
     todo = sweep_scenarios(network, ["USA"], 4, 0)
     assert todo and all(share >= 0.10 for _, share in todo)

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from friendshore.disruption.engine import run_scenario
+from friendshore.disruption.reference import run_reference
+from friendshore.disruption.steps import fill, market_step
 from friendshore.network.checks import check_network
 from friendshore.network.supply import SupplyNetwork, toy_network
-from friendshore.scenarios.spec import parse_scenario
-from friendshore.stress.engine import run_scenario
-from friendshore.stress.reference import run_reference
-from friendshore.stress.steps import fill, market_step
+from friendshore.scenario.spec import parse_scenario
 
 CODES = ("CHN", "USA", "JPN", "DEU", "AUS", "KOR")
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,8 +10,8 @@ import pytest
 from friendshore.errors import ScenarioError, UnknownNameError
 from friendshore.network.supply import toy_network
 from friendshore.results import cvar, summarise
-from friendshore.scenarios.sampling import sample_scenario
-from friendshore.scenarios.spec import parse_scenario, validate_names
+from friendshore.scenario.sampling import sample_scenario
+from friendshore.scenario.spec import parse_scenario, validate_names
 
 api_stress = importlib.import_module("friendshore.api.stress")
 

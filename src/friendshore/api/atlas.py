@@ -20,7 +20,7 @@ import pandas as pd
 from ..conventions.commodities import all_commodities, validate_stage
 from ..conventions.commodities import commodity as _commodity
 from ..errors import FriendshoreError, UnknownNameError
-from ..ingest.registry import READERS, reader
+from ..readers.registry import READERS, reader
 from ..store import Store, queries_atlas
 from ._base import get_store
 

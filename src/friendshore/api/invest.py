@@ -21,7 +21,7 @@ from ..invest.appraisal import Appraisal, appraise_project
 from ..invest.catalog import Catalog, Project, Waterfall, industry_of, load_catalog
 from ..invest.portfolio import Problem, Solution, greedy, pareto_front, solve_portfolio
 from ..invest.value import COUNTRIES, StrategicValue, scenario_library, strategic_value
-from ..scenarios.spec import Scenario, read_scenario_file
+from ..scenario.spec import Scenario, read_scenario_file
 from ..store import Store
 from ._base import get_store
 

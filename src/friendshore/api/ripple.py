@@ -19,11 +19,11 @@ import pandas as pd
 
 from ..assumptions import Assumptions, all_assumptions
 from ..errors import ScenarioError
+from ..iomodel import iomath
+from ..iomodel.bridge import bridge_table, consumption_value, first_use
+from ..iomodel.gdp import COUNTRIES, GdpImpact, gdp_change, usd_per_unit
+from ..iomodel.tables import TABLES, IOTable, get_table
 from ..results import summarise
-from ..ripple import iomath
-from ..ripple.bridge import bridge_table, consumption_value, first_use
-from ..ripple.gdp import COUNTRIES, GdpImpact, gdp_change, usd_per_unit
-from ..ripple.tables import TABLES, IOTable, get_table
 
 __all__ = ["GdpImpact", "first_use_industries", "gdp_change", "io_tables", "multipliers",
            "ripple", "stress_gdp"]

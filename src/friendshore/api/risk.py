@@ -20,9 +20,9 @@ from ..assumptions import Assumptions
 from ..conventions.commodities import all_commodities, validate_commodity, validate_stage
 from ..conventions.countries import group_members, validate_iso3
 from ..errors import FriendshoreError, UnknownNameError
-from ..risk.concentration import concentration_table, scale_wgi
-from ..risk.crm import eu_supply_risk
-from ..risk.exposure import import_shares, net_import_reliance, reserves_to_production
+from ..metrics.concentration import concentration_table, scale_wgi
+from ..metrics.crm import eu_supply_risk
+from ..metrics.exposure import import_shares, net_import_reliance, reserves_to_production
 from ..store import Store, queries_risk
 from ._base import get_store
 

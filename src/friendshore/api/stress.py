@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from ..assumptions import Assumptions
+from ..disruption.engine import StressResult, run_scenario
 from ..errors import UnknownNameError
 from ..network.build import build_network
 from ..results import TAILS, summarise
-from ..scenarios.spec import Scenario, parse_scenario, read_scenario_file
+from ..scenario.spec import Scenario, parse_scenario, read_scenario_file
 from ..store import Store
-from ..stress.engine import StressResult, run_scenario
 from ._base import get_store
 from .ripple import stress_gdp
 
@@ -85,7 +85,7 @@ def run_stress(
     progress: Callable[[float], None] | None = None,
     store: Store | None = None,
 ) -> StressResult:
-    """Run a scenario and return the per-draw :class:`~friendshore.stress.StressResult`.
+    """Run a scenario and return the per-draw :class:`~friendshore.disruption.engine.StressResult`.
 
     ``assumptions`` overrides named assumptions on top of the scenario's own block.
     """
@@ -171,8 +171,8 @@ def sweep(
     scheduler: str | None = None,
 ) -> dict[str, Any]:
     """Full 12-month restrictions by every major exporter, ranked per country of interest
-    (see :func:`friendshore.stress.sweep.run_sweep`)."""
-    from ..stress.sweep import run_sweep
+    (see :func:`friendshore.disruption.sweep.run_sweep`)."""
+    from ..disruption.sweep import run_sweep
 
     network = build_network(get_store(store))
     return run_sweep(network, draws=draws, seed=seed, countries=countries, progress=progress,

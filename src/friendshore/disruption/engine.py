@@ -27,8 +27,8 @@ from ..errors import ScenarioError, UnknownNameError
 from ..network.build import stockpile_months
 from ..network.checks import check_outcome
 from ..network.supply import SupplyNetwork
-from ..scenarios.sampling import sample_scenario
-from ..scenarios.spec import (
+from ..scenario.sampling import sample_scenario
+from ..scenario.spec import (
     STAGES,
     AlliedSharing,
     DemandSurge,

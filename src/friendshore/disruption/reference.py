@@ -8,7 +8,7 @@ For each draw and round, with suppliers i (pool_i) and consumers j (need_j)::
               0 <= t <= 1,  y_ij >= 0
 
 solved with scipy's HiGHS. The consumers' receipts ``t*·need_j`` are unique, so the
-vectorised equal-share rule :func:`~friendshore.stress.steps.fill` must match them; the tests
+vectorised equal-share rule :func:`~friendshore.disruption.steps.fill` must match them; the tests
 check this to 1e-6 on random networks and the benchmark measures the speed-up.
 """
 
@@ -23,7 +23,7 @@ from scipy.sparse import coo_matrix
 
 from ..errors import SolverError
 from ..network.supply import SupplyNetwork
-from ..scenarios.spec import Scenario
+from ..scenario.spec import Scenario
 from .engine import StressResult, run_scenario
 
 __all__ = ["lp_fill", "run_reference"]
@@ -58,7 +58,7 @@ def _lp_one(pool: np.ndarray, need: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 
 
 def lp_fill(pool: Any, need: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Drop-in for :func:`~friendshore.stress.steps.fill`: one LP per draw (row)."""
+    """Drop-in for :func:`~friendshore.disruption.steps.fill`: one LP per draw (row)."""
     pool, need = np.asarray(pool, dtype=float), np.asarray(need, dtype=float)
     given, used = np.zeros_like(need), np.zeros_like(pool)
     for b in range(need.shape[0]):

@@ -16,7 +16,7 @@ from typing import Any
 from ..assumptions import Assumptions
 from ..network.supply import SupplyNetwork
 from ..results import TAILS, summarise
-from ..scenarios.spec import Scenario, parse_scenario
+from ..scenario.spec import Scenario, parse_scenario
 from .engine import run_scenario
 
 __all__ = ["run_sweep", "sweep_scenarios"]

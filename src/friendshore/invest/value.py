@@ -29,10 +29,10 @@ from pathlib import Path
 import numpy as np
 
 from ..assumptions import Assumptions
+from ..disruption.engine import StressResult, run_scenario
+from ..iomodel.gdp import gdp_change
 from ..network.supply import SupplyNetwork
-from ..ripple.gdp import gdp_change
-from ..scenarios.spec import Fixed, NewCapacity, Scenario, read_scenario_file
-from ..stress.engine import StressResult, run_scenario
+from ..scenario.spec import Fixed, NewCapacity, Scenario, read_scenario_file
 from .appraisal import discount_rate
 from .catalog import Project
 

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UnknownNameError
-from ..ingest import io_tables as io
+from ..readers import io_tables as io
 from . import iomath
 
 __all__ = ["IOTable", "bea_table", "get_table", "mic_table", "wiod_table", "TABLES"]

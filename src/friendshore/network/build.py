@@ -46,7 +46,7 @@ import pandas as pd
 
 from ..assumptions import Assumptions, all_assumptions
 from ..conventions.commodities import all_commodities
-from ..scenarios.spec import STAGES
+from ..scenario.spec import STAGES
 from ..store import Store
 from ..store.queries_stress import (
     network_signature,

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UnknownNameError
-from ..scenarios.spec import STAGES
+from ..scenario.spec import STAGES
 
 __all__ = ["SupplyNetwork", "fields", "toy_network"]
 

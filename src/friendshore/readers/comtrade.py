@@ -1,6 +1,6 @@
 """UN Comtrade 2024 reported imports: the trade reader under its own source key.
 
-The parsing lives in :mod:`friendshore.ingest.trade`, which recognises the Comtrade layout
+The parsing lives in :mod:`friendshore.readers.trade`, which recognises the Comtrade layout
 from the header; this module only gives it the ``comtrade`` key and its shipped file.
 """
 

@@ -2,7 +2,7 @@
 
 Each reader checks the layout it relies on (labels, numeric cells, totals) and raises
 :class:`~friendshore.errors.IngestError` naming file, row and field. The tables are read lazily
-by :mod:`friendshore.ripple.tables` (they need no SQL); building the store only records them in
+by :mod:`friendshore.iomodel.tables` (they need no SQL); building the store only records them in
 the ``sources`` table, so ``friendshore`` can list what it holds and from which edition.
 """
 

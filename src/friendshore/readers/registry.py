@@ -38,7 +38,7 @@ def reader(kind: str) -> ModuleType:
     """The reader module for source key ``kind``."""
     if kind not in READERS:
         raise UnknownNameError("source", kind, READERS)
-    return importlib.import_module(f"friendshore.ingest.{READERS[kind]}")
+    return importlib.import_module(f"friendshore.readers.{READERS[kind]}")
 
 
 def load_shipped(store) -> None:

@@ -4,7 +4,7 @@ All draws are taken up front with one ``numpy.random.Generator`` (PCG64) seeded 
 scenario seed, in a fixed order (events in YAML order, fields in the order of
 ``_Event.distributions``), so a run is reproducible whatever the chunk size or backend::
 
-    >>> from friendshore.scenarios.spec import Uniform
+    >>> from friendshore.scenario.spec import Uniform
     >>> a = draw(Uniform(dist="uniform", low=0.8, high=1.0), 4, np.random.default_rng(7))
     >>> bool(((a >= 0.8) & (a <= 1.0)).all()), a.shape
     (True, (4,))

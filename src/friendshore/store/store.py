@@ -112,7 +112,7 @@ class Store:
 
     @staticmethod
     def _build_into(store: Store) -> None:
-        from ..ingest.registry import load_shipped
+        from ..readers.registry import load_shipped
 
         with store.transaction():
             load_shipped(store)
