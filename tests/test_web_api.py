@@ -417,3 +417,12 @@ def test_job_progress_as_server_sent_events(client: TestClient) -> None:
     assert progress == sorted(progress) and progress[-1] == 1.0
     assert events[-1]["status"] == "done" and set(events[-1]["result"]["countries"]) == {
         "USA", "JPN"}
+
+
+def test_cross_origin_post_is_refused(client: TestClient) -> None:
+    body = {"scenario": "china-rare-earth-ban", "draws": -1}
+    evil = client.post("/api/stress", json=body, headers={"Origin": "http://evil.example"})
+    assert evil.status_code == 403
+    same = client.post("/api/stress", json=body, headers={"Origin": "http://testserver"})
+    assert same.status_code == 422  # reached validation
+    assert client.get("/api/health", headers={"Origin": "http://evil.example"}).status_code == 200

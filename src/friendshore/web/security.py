@@ -7,6 +7,8 @@
   :class:`GuardMiddleware` answers 401 to every request lacking ``Authorization: Bearer <token>``.
 - Every request body is capped at ``max_body_bytes`` (413 beyond it), whether or not the client
   declared a ``Content-Length``.
+- A request that changes state (anything but GET/HEAD/OPTIONS) sent by a web page of another
+  origin is refused (403): its ``Origin`` header must name this server.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import json
 import os
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..errors import AuthError
 
@@ -29,6 +32,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def is_loopback(host: str) -> bool:
@@ -69,6 +73,14 @@ def _host_of(scope: Scope) -> str:
     return ""
 
 
+def _same_origin(headers: dict[bytes, bytes]) -> bool:
+    """True without an ``Origin`` header (not a browser page) or when it names the Host."""
+    origin = headers.get(b"origin")
+    if origin is None:
+        return True
+    return urlsplit(origin.decode("latin-1")).netloc == headers.get(b"host", b"").decode("latin-1")
+
+
 class GuardMiddleware:
     """ASGI middleware: bearer-token check, loopback Host check and request-size cap."""
 
@@ -91,6 +103,9 @@ class GuardMiddleware:
         headers = dict(scope.get("headers", []))
         if self.loopback_only_hosts and not is_loopback(_host_of(scope)):
             await _reply(send, 403, "this server only answers requests addressed to localhost")
+            return
+        if scope["method"] not in SAFE_METHODS and not _same_origin(headers):
+            await _reply(send, 403, "cross-origin request refused")
             return
         if self.expected is not None and not hmac.compare_digest(
             headers.get(b"authorization", b""), self.expected
