@@ -78,3 +78,12 @@ def test_assumptions_command_lists_every_assumption_with_a_source() -> None:
     rows = json.loads(out.output)
     assert {r["name"] for r in rows} == set(all_assumptions())
     assert all(r["source"].strip() and r["unit"] is not None for r in rows)
+
+
+def test_set_pairs_parse_as_yaml_and_reject_missing_equals() -> None:
+    from friendshore.cli._common import parse_sets
+    from friendshore.errors import ScenarioError
+
+    assert parse_sets(["a=0.3", "b={JPN: 2}", "c=x=y"]) == {"a": 0.3, "b": {"JPN": 2}, "c": "x=y"}
+    with pytest.raises(ScenarioError, match=r"--set\[1\]"):
+        parse_sets(["a=1", "oops"])

@@ -9,8 +9,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import yaml
 from rich.console import Console
 from rich.table import Table
+
+from ..errors import ScenarioError
 
 console = Console()
 console_err = Console(stderr=True)
@@ -78,3 +81,15 @@ def print_table(
     for rec in df[cols].itertuples(index=False):
         table.add_row(*(fmt(v) for v in rec))
     console.print(table)
+
+
+def parse_sets(pairs: list[str] | None) -> dict[str, Any]:
+    """``--set name=value`` pairs into assumption overrides; values are read as YAML (numbers,
+    booleans, lists, mappings), so ``--set x=0.3`` gives a float and ``--set m={JPN: 2}`` a dict."""
+    out: dict[str, Any] = {}
+    for i, pair in enumerate(pairs or []):
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ScenarioError(f"expected name=value, got {pair!r}", path=f"--set[{i}]")
+        out[name.strip()] = yaml.safe_load(value)
+    return out

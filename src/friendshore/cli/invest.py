@@ -6,10 +6,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import yaml
 
-from ..errors import ScenarioError
-from ._common import console, print_json, print_table
+from ._common import console, parse_sets, print_json, print_table
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 SetOpt = Annotated[list[str] | None, typer.Option(
@@ -18,15 +16,6 @@ CatalogOpt = Annotated[Path | None, typer.Option(
     "--catalog", help="Catalog YAML (default: the shipped one).")]
 
 
-def _overrides(pairs: list[str] | None) -> dict[str, Any]:
-    """``--set name=value`` pairs; values are read as YAML (numbers, mappings, lists)."""
-    out: dict[str, Any] = {}
-    for i, pair in enumerate(pairs or []):
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise ScenarioError(f"expected name=value, got {pair!r}", path=f"--set[{i}]")
-        out[name.strip()] = yaml.safe_load(value)
-    return out
 
 
 def _bn(usd: float | None) -> str:
@@ -63,7 +52,7 @@ def appraise(
     from ..api import invest as api
 
     res = api.appraise(project_id, draws=draws, seed=seed, catalog=catalog,
-                       agreement=agreement, assumptions=_overrides(sets))
+                       agreement=agreement, assumptions=parse_sets(sets))
     if as_json:
         print_json(res)
         return
@@ -120,7 +109,7 @@ def plan(
     floors = {k: v for k, v in (("USA", floor_usa), ("JPN", floor_jpn)) if v is not None}
     res = api.plan(catalog, budget, scenarios, agreement=agreement, annual_cap=annual_cap,
                    floors=floors, shares={"JPN": share_jpn} if share_jpn is not None else None,
-                   opt_out=opt_out, capex_basis=capex_basis, assumptions=_overrides(sets))
+                   opt_out=opt_out, capex_basis=capex_basis, assumptions=parse_sets(sets))
     if plot is not None:
         pareto_plot(res, plot)
     if as_json:

@@ -27,8 +27,7 @@ def ripple(
 ) -> None:
     """Output, value added, imports and jobs induced by spending AMOUNT (IO ripple effect)."""
     from ..api.ripple import ripple as run
-    from ._common import console, fmt, print_json, print_table
-    from .risk import parse_sets
+    from ._common import console, fmt, parse_sets, print_json, print_table
 
     out = run(country, industry, amount, phase, year=year, level=level,
               assumptions=parse_sets(set_))
@@ -55,8 +54,7 @@ def multipliers(
 ) -> None:
     """Type I output, value-added, import and compensation multipliers by industry."""
     from ..api.ripple import multipliers as mult
-    from ._common import print_json, print_table
-    from .risk import parse_sets
+    from ._common import parse_sets, print_json, print_table
 
     df = mult(country, year=year, level=level, assumptions=parse_sets(set_))
     df = df.reset_index()

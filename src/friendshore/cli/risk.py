@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-
-from ..errors import ScenarioError
 
 JSON = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 #: Console width below which the table drops the columns in ``_WIDE_ONLY``.
@@ -16,17 +14,6 @@ _PCT = ("top_share", "china_share", "allied_share", "us_net_import_reliance",
         "jpn_import_reliance")
 
 
-def parse_sets(items: list[str] | None) -> dict[str, Any]:
-    """``name=value`` pairs (value parsed as YAML: numbers, booleans, lists) into a dict."""
-    import yaml
-
-    out: dict[str, Any] = {}
-    for item in items or []:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise ScenarioError(f"expected NAME=VALUE, got {item!r}", path="--set")
-        out[name.strip()] = yaml.safe_load(value)
-    return out
 
 
 def risk(
@@ -43,7 +30,7 @@ def risk(
     """Supply-risk metrics, one row per commodity x stage (HHI, WGI-weighted HHI, shares,
     US and Japan import reliance, EU supply risk)."""
     from ..api.risk import RISK_FIELDS, risk
-    from ._common import console, fmt, print_json
+    from ._common import console, fmt, parse_sets, print_json
 
     df = risk(commodities or None, year=year, assumptions=parse_sets(set_))
     if json:

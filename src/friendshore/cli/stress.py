@@ -7,10 +7,8 @@ from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
-import yaml
 
-from ..errors import ScenarioError
-from ._common import console, console_err, print_json, print_table
+from ._common import console, console_err, parse_sets, print_json, print_table
 
 JSON = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 COUNTRIES = Annotated[
@@ -40,15 +38,6 @@ def _countries(text: str | None) -> list[str] | None:
     return [c.strip().upper() for c in text.split(",") if c.strip()] if text else None
 
 
-def _overrides(pairs: list[str] | None) -> dict[str, Any]:
-    """``--set name=value`` pairs; values are read as YAML (numbers, mappings, lists)."""
-    out: dict[str, Any] = {}
-    for i, pair in enumerate(pairs or []):
-        if "=" not in pair:
-            raise ScenarioError(f"expected name=value, got {pair!r}", path=f"--set[{i}]")
-        name, value = pair.split("=", 1)
-        out[name.strip()] = yaml.safe_load(value)
-    return out
 
 
 def _summary_rows(out: dict[str, Any]) -> list[dict[str, Any]]:
@@ -90,7 +79,7 @@ def stress(
 
     with _progress(f"stress {scenario}") as progress:
         out = api.stress(scenario, draws=draws, seed=seed, countries=_countries(countries),
-                         save=save, progress=progress, assumptions=_overrides(set_),
+                         save=save, progress=progress, assumptions=parse_sets(set_),
                          backend=backend)
     if json:
         print_json(out)
