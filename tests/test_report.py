@@ -64,11 +64,14 @@ def test_cli_writes_report(tmp_path: Path) -> None:
     from friendshore.cli import app
 
     target = tmp_path / "r.html"
+    name, value = "stress_spare_utilisation", 0.3
     result = CliRunner().invoke(app, ["report", "china-rare-earth-ban", "--out", str(target),
-                                      "--draws", "200", "--json"])
+                                      "--draws", "200", "--set", f"{name}={value}", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"html": str(target)}
-    assert target.stat().st_size > 1_000_000
+    text = target.read_text(encoding="utf-8")
+    assert len(text) > 1_000_000
+    assert f'<tr class="over"><td>{name}</td>' in text  # the override is marked
 
 
 def test_pdf_without_converter_says_what_to_install(

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ._common import console, console_err, print_json
+from ._common import console, console_err, parse_sets, print_json
 
 
 def register(app: typer.Typer) -> None:
@@ -38,6 +38,8 @@ def register(app: typer.Typer) -> None:
         seed: Annotated[int | None, typer.Option("--seed", min=0, help="Random seed.")] = None,
         countries: Annotated[str | None, typer.Option(
             "--countries", help="ISO3 countries of interest, comma-separated.")] = None,
+        sets: Annotated[list[str] | None, typer.Option(
+            "--set", help="Override a named assumption: name=value (repeatable).")] = None,
         pdf: Annotated[bool, typer.Option(
             "--pdf", help="Also print a PDF (needs Chromium).")] = False,
         as_json: Annotated[bool, typer.Option("--json", help="Print the written paths as JSON.")]
@@ -49,7 +51,7 @@ def register(app: typer.Typer) -> None:
         chosen = [c.strip().upper() for c in countries.split(",")] if countries else None
         with console_err.status(f"running {scenario} and writing the report…"):
             written = write_report(scenario, out, pdf=pdf, draws=draws, seed=seed,
-                                   countries=chosen)
+                                   countries=chosen, assumptions=parse_sets(sets) or None)
         if as_json:
             print_json(written)
         else:
