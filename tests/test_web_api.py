@@ -426,3 +426,27 @@ def test_cross_origin_post_is_refused(client: TestClient) -> None:
     same = client.post("/api/stress", json=body, headers={"Origin": "http://testserver"})
     assert same.status_code == 422  # reached validation
     assert client.get("/api/health", headers={"Origin": "http://evil.example"}).status_code == 200
+
+
+def test_serve_command_refuses_off_loopback_without_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from friendshore.cli import app
+    from friendshore.web.security import resolve_token
+
+    monkeypatch.delenv("FRIENDSHORE_TOKEN", raising=False)
+    result = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0", "--port", "1"])
+    assert isinstance(result.exception, AuthError)
+    assert "--token" in str(result.exception)
+    monkeypatch.setenv("FRIENDSHORE_TOKEN", TOKEN)
+    assert resolve_token(None) == TOKEN
+    assert resolve_token("given-on-the-command-line") == "given-on-the-command-line"
+
+
+@needs("stress", "run_stress", "load_scenario")
+def test_stress_for_an_added_country(client: TestClient) -> None:
+    body = {**STRESS, "countries": ["USA", "JPN", "DEU"], "wait": True}
+    out = client.post("/api/stress", json=body).json()
+    assert list(out["countries"]) == ["USA", "JPN", "DEU"]
+    assert client.post("/api/stress", json={**body, "countries": ["XXX"]}).status_code in (
+        404, 422)
