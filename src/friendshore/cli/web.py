@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(envvar="FRIENDSHORE_TOKEN", help="Bearer token required on requests."),
         ] = None,
     ) -> None:
-        """Start the web dashboard and JSON API (http://HOST:PORT/, OpenAPI at /docs)."""
+        """Start the web dashboard and JSON API (http://HOST:PORT/; schema at /openapi.json)."""
         from ..web.app import serve as run_server
 
         run_server(host=host, port=port, token=token)

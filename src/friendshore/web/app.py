@@ -141,7 +141,9 @@ def create_app(
     """
     limits = limits or Limits()
     jobs = JobManager(max_running=limits.max_running, max_queued=limits.max_queued)
-    app = FastAPI(
+    app = FastAPI(  # no /docs or /redoc: FastAPI loads their assets from a CDN
+        docs_url=None,
+        redoc_url=None,
         title="friendshore",
         version=__version__,
         description="Allied economic security: supply atlas, risk, stress tests and planning. "
