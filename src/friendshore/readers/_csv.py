@@ -1,15 +1,24 @@
-"""Strict CSV reading shared by the atlas readers: every row must have the header's width.
+"""Checked CSV reading shared by every reader: package paths, two readers, column and cell checks.
 
-pandas silently pads a short (truncated) row with NaN; here a short or long row, an unclosed
-quote or a missing column is an :class:`IngestError` naming the file, row and column.
-Row numbers are 1-based file lines with the header on row 1, as a spreadsheet shows them.
+pandas silently pads a short (truncated) row with NaN and coerces bad cells; here a malformed
+file, a missing column, a blank required cell or a non-number is an :class:`IngestError` naming
+the file, the row and the field. Both readers return every cell as text plus the row number in
+column :data:`ROW` (1-based file line, header on row 1, as a spreadsheet shows them), so the
+checks below report rows the same way whichever reader was used:
+
+* :func:`read_strict` (csv module): a short or long row is an error at its exact file line;
+  for hand-made tables (USGS MCS, IEA) where truncation must not pass silently;
+* :func:`read_table` (pandas, gzip transparent): fast, for large machine-written tables (BACI,
+  WGI, SIPRI ...); a truncated row shows up as blank cells, caught by :func:`require_values`.
 """
 
 from __future__ import annotations
 
 import csv
 import re
+import zlib
 from collections.abc import Iterable
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -17,16 +26,35 @@ import pandas as pd
 
 from ..errors import IngestError
 
-__all__ = ["ROW", "clean_text", "parse_numbers", "read_strict", "require_columns"]
+__all__ = [
+    "ROW",
+    "clean_text",
+    "numbers",
+    "package_file",
+    "parse_numbers",
+    "read_strict",
+    "read_table",
+    "require_columns",
+    "require_values",
+]
 
 #: Name of the column holding each row's line number in the file.
 ROW = "_row"
 
-_NUMBER = re.compile(r"^(?P<bound>[<>])?\s*(?P<num>-?\d[\d,]*(?:\.\d+)?|-?\.\d+)$")
+#: Published-table numbers: thousands separators and a '>' / '<' bound ('>50', '1,234.5').
+_QUALIFIED = re.compile(r"^(?P<bound>[<>])?\s*(?P<num>-?\d[\d,]*(?:\.\d+)?|-?\.\d+)$")
+#: Machine-written numbers: optional sign, decimals, exponent; no separators, no bound.
+_PLAIN = re.compile(r"^(?P<bound>)(?P<num>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)$")
+_LINE = re.compile(r"line (\d+)")
 
 
-def read_strict(path: Path) -> pd.DataFrame:
-    """All cells of ``path`` as text (BOM stripped), with the line number in column ``ROW``."""
+def package_file(*parts: str) -> Path:
+    """Path of a shipped file or folder under ``friendshore/data/``."""
+    return Path(str(resources.files("friendshore") / "data")).joinpath(*parts)
+
+
+def read_strict(path: str | Path) -> pd.DataFrame:
+    """All cells of ``path`` as text (BOM stripped); a row of the wrong width is an error."""
     name = str(path)
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
@@ -59,6 +87,26 @@ def read_strict(path: Path) -> pd.DataFrame:
     return df
 
 
+def read_table(path: str | Path, columns: Iterable[str] = ()) -> pd.DataFrame:
+    """All cells of ``path`` as text (blank = NaN), checked to hold ``columns``; BOM, gzip ok."""
+    name = Path(path).name
+    try:
+        df = pd.read_csv(
+            path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig"
+        )
+    except pd.errors.ParserError as exc:
+        line = _LINE.search(str(exc))
+        raise IngestError(
+            f"malformed CSV: {exc}", file=name, row=int(line.group(1)) if line else None
+        ) from exc
+    except (OSError, EOFError, UnicodeDecodeError, zlib.error, ValueError) as exc:
+        raise IngestError(f"cannot read file: {exc}", file=name) from exc
+    df.columns = [str(c).strip() for c in df.columns]
+    require_columns(df, columns, name)
+    df[ROW] = np.arange(len(df), dtype=np.int64) + 2
+    return df
+
+
 def _unique(names: list[str]) -> list[str]:
     """Suffix repeated header names with ``.1``, ``.2`` … (as pandas does)."""
     seen: dict[str, int] = {}
@@ -81,31 +129,63 @@ def require_columns(df: pd.DataFrame, columns: Iterable[str], file: str) -> None
             raise IngestError("missing column", file=file, row=1, field=col)
 
 
-def parse_numbers(
-    cells: pd.Series, *, file: str, field: str, rows: pd.Series, text_ok: Iterable[str] = ()
-) -> pd.DataFrame:
-    """Parse text cells into ``value`` (float), ``bound`` ('>', '<' or None) and ``flag``.
+def require_values(df: pd.DataFrame, columns: Iterable[str], file: str) -> None:
+    """Raise naming the first row with a blank cell in one of ``columns`` (e.g. truncation)."""
+    for col in columns:
+        blank = df[col].isna().to_numpy()
+        if blank.any():
+            row = int(df[ROW].iloc[int(blank.nonzero()[0][0])])
+            raise IngestError("missing value", file=file, row=row, field=col)
 
-    Accepts plain numbers with thousands separators and ``>N`` / ``<N``. Blank cells give NaN.
-    Cells equal (case-insensitively) to one of ``text_ok`` (e.g. 'W', 'NA', 'E') give NaN with
-    the text kept in ``flag``; anything else is an error naming the file, row and column.
+
+def parse_numbers(
+    df: pd.DataFrame,
+    column: str,
+    file: str,
+    *,
+    missing: Iterable[str] = (),
+    lower: float | None = None,
+    upper: float | None = None,
+    qualified: bool = False,
+) -> pd.DataFrame:
+    """``df[column]`` parsed into ``value`` (float), ``bound`` ('>', '<' or None) and ``flag``.
+
+    Blank cells give NaN. Cells equal (case-insensitively) to one of the ``missing`` markers
+    (e.g. '..', or USGS's 'W', 'NA', 'E') give NaN with the marker kept in ``flag``.
+    ``qualified`` accepts the published-table forms ``1,234`` and ``>N`` / ``<N`` (bound kept
+    in ``bound`` and ``flag``); otherwise only plain numbers pass. Any other text, or a value
+    outside [``lower``, ``upper``], is an error naming the file, row and column.
     """
-    text = cells.fillna("").astype(str).map(clean_text).str.replace("\u2212", "-", regex=False)
-    parts = text.str.extract(_NUMBER)
+    text = df[column].fillna("").astype(str).map(clean_text)
+    if qualified:
+        text = text.str.replace("\u2212", "-", regex=False)
+    parts = text.str.extract(_QUALIFIED if qualified else _PLAIN)
     value = pd.to_numeric(parts["num"].str.replace(",", "", regex=False), errors="coerce")
-    ok_words = {w.casefold() for w in text_ok}
-    is_word = text.str.casefold().isin(ok_words)
+    words = {w.casefold() for w in missing}
+    is_word = text.str.casefold().isin(words)
     bad = (text != "") & value.isna() & ~is_word
+    if lower is not None:
+        bad |= value < lower
+    if upper is not None:
+        bad |= value > upper
     if bad.any():
-        i = bad.idxmax()
-        raise IngestError(
-            f"not a number: {text[i]!r}", file=file, row=int(rows[i]), field=field
-        )
+        i = int(np.asarray(bad).nonzero()[0][0])
+        v = value.iloc[i]
+        what = ("not a number" if pd.isna(v)
+                else f"below {lower}" if lower is not None and v < lower else f"above {upper}")
+        raise IngestError(f"{what}: {text.iloc[i]!r}", file=file, row=int(df[ROW].iloc[i]),
+                          field=column)
+    bound = parts["bound"].where(parts["bound"].isin(["<", ">"]))
     return pd.DataFrame(
         {
             "value": value.astype(float),
-            "bound": parts["bound"].where(parts["bound"].notna(), None),
-            "flag": text.where(is_word | parts["bound"].notna(), None),
+            "bound": bound.where(bound.notna(), None),
+            "flag": text.where(is_word | bound.notna(), None),
         },
-        index=cells.index,
+        index=df.index,
     )
+
+
+def numbers(df: pd.DataFrame, column: str, file: str, **options) -> pd.Series:
+    """Just the float ``value`` of :func:`parse_numbers` (same options, same checks)."""
+    return parse_numbers(df, column, file, **options)["value"]

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..conventions.countries import to_iso3, validate_iso3
 from ..errors import IngestError, UnknownNameError
-from ._alliance import numeric, package_file, read_csv, require_columns
+from ._csv import ROW, numbers, package_file, read_table
 
 __all__ = ["KIND", "MEASURES", "load", "read", "shipped"]
 
@@ -48,10 +48,9 @@ def _measure_of(path: Path) -> str | None:
 
 
 def _read_sipri(path: Path, stem: str) -> pd.DataFrame:
-    raw = read_csv(path, dtype={"country": str})
-    require_columns(raw, ["country", "year", "value"], path)
-    raw = raw.assign(row_no=raw.index + 2, value=numeric(raw, "value", path),
-                     year=numeric(raw, "year", path))
+    raw = read_table(path, ["country", "year", "value"])
+    raw = raw.assign(row_no=raw[ROW], value=numbers(raw, "value", path.name, lower=0),
+                     year=numbers(raw, "year", path.name, lower=0))
     raw = raw[raw["value"].notna()]
     names = raw["country"].astype(str).str.strip()
     countries = [
@@ -87,16 +86,15 @@ def _is_economy(code: str) -> bool:
 
 
 def _read_gdp(path: Path) -> pd.DataFrame:
-    raw = read_csv(path, dtype={"Country Code": str})
-    require_columns(raw, ["Country Name", "Country Code", "Year", "Value"], path)
+    raw = read_table(path, ["Country Name", "Country Code", "Year", "Value"])
     codes = raw["Country Code"].astype(str).str.strip()
     economy = {c: _is_economy(c) for c in codes.unique()}
     return pd.DataFrame({
         "country": codes,
         "is_aggregate": ~codes.map(economy).astype(bool),
-        "year": numeric(raw, "Year", path).astype(int),
-        "value_usd": numeric(raw, "Value", path),
-        "row_no": raw.index + 2,
+        "year": numbers(raw, "Year", path.name, lower=0).astype(int),
+        "value_usd": numbers(raw, "Value", path.name, lower=0),
+        "row_no": raw[ROW],
     })
 
 

@@ -12,7 +12,6 @@ derived from the others and are not loaded. Observed 2023 rows have no scenario;
 from __future__ import annotations
 
 import re
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -20,7 +19,7 @@ import pandas as pd
 from ..conventions.commodities import all_commodities, by_iea_mineral, normalise_name
 from ..conventions.countries import AGGREGATES, to_iso3
 from ..errors import IngestError
-from ._csv import ROW, clean_text, parse_numbers, read_strict, require_columns
+from ._csv import ROW, clean_text, numbers, package_file, read_strict, require_columns
 from .usgs_mcs import SUPPLY_COLUMNS
 
 __all__ = ["KIND", "load", "read", "shipped", "source_of"]
@@ -46,8 +45,7 @@ UNITS = {"kt": 1e3, "t": 1.0}
 
 def shipped() -> list[Path]:
     """The shipped May 2024 supply table."""
-    folder = resources.files("friendshore") / "data" / "iea"
-    return [Path(str(folder / "iea_cm_may2024_total_supply_by_country_long.csv"))]
+    return [package_file("iea", "iea_cm_may2024_total_supply_by_country_long.csv")]
 
 
 def source_of(path: Path) -> str:
@@ -82,12 +80,11 @@ def read(path: str | Path) -> dict[str, pd.DataFrame]:
     commodity = _lookup(df, "mineral", by_iea_mineral(), "IEA mineral", file)
     stage = _lookup(df, "stage", STAGES, "IEA stage", file)
     factor = _lookup(df, "unit", UNITS, "unit", file)
-    year = pd.to_numeric(df["year"], errors="coerce")
+    year = numbers(df, "year", file)
     if year.isna().any():
-        i = year.isna().idxmax()
-        raise IngestError(f"bad year {df.at[i, 'year']!r}", file=file, row=int(df.at[i, ROW]),
+        raise IngestError("missing year", file=file, row=int(df.at[year.isna().idxmax(), ROW]),
                           field="year")
-    value = parse_numbers(df["value"], file=file, field="value", rows=df[ROW])["value"]
+    value = numbers(df, "value", file, qualified=True)
     countries = {}
     for label, row in zip(df["row_label"], df[ROW], strict=True):
         key = normalise_name(label)

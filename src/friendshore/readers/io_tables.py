@@ -8,13 +8,13 @@ the ``sources`` table, so ``friendshore`` can list what it holds and from which 
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..errors import IngestError
+from ._csv import package_file
 
 __all__ = [
     "KIND",
@@ -40,7 +40,7 @@ SOURCES: dict[str, tuple[str, str, int, int]] = {
 
 def data_dir() -> Path:
     """The package folder holding the shipped IO tables."""
-    return Path(str(resources.files("friendshore") / "data" / "io"))
+    return package_file("io")
 
 
 def _numeric(df: pd.DataFrame, path: Path) -> pd.DataFrame:

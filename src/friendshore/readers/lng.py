@@ -22,7 +22,7 @@ import pandas as pd
 from ..assumptions import Assumptions
 from ..conventions.countries import to_iso3
 from ..errors import IngestError
-from ._alliance import numeric, package_file, read_csv, require_columns
+from ._csv import ROW, numbers, package_file, read_table
 
 __all__ = ["FILES", "KIND", "load", "read", "shipped"]
 
@@ -54,15 +54,14 @@ def _truthy(series: pd.Series) -> pd.Series:
 
 
 def _read_matrix(path: Path) -> dict[str, pd.DataFrame]:
-    raw = read_csv(path)
-    require_columns(raw, ["year", "exporter", "importer", "bcm", "exporter_is_aggregate",
-                          "importer_is_aggregate"], path)
-    raw = raw.assign(row_no=raw.index + 2, bcm=numeric(raw, "bcm", path))
+    raw = read_table(path, ["year", "exporter", "importer", "bcm", "exporter_is_aggregate",
+                            "importer_is_aggregate"])
+    raw = raw.assign(bcm=numbers(raw, "bcm", path.name, lower=0))
     cells = raw[~_truthy(raw["exporter_is_aggregate"]) & ~_truthy(raw["importer_is_aggregate"])]
     flows = pd.DataFrame({
-        "year": numeric(cells, "year", path).astype(int),
-        "exporter": _iso3(cells["exporter"], path, "exporter", cells["row_no"]),
-        "importer": _iso3(cells["importer"], path, "importer", cells["row_no"]),
+        "year": numbers(cells, "year", path.name, lower=0).astype(int),
+        "exporter": _iso3(cells["exporter"], path, "exporter", cells[ROW]),
+        "importer": _iso3(cells["importer"], path, "importer", cells[ROW]),
         "quantity": cells["bcm"].fillna(0.0),
     })
     flows = flows.groupby(["year", "exporter", "importer"], as_index=False)["quantity"].sum()
@@ -73,16 +72,16 @@ def _read_matrix(path: Path) -> dict[str, pd.DataFrame]:
 
 def _read_totals(path: Path, flow: str) -> dict[str, pd.DataFrame]:
     value_col = f"lng_{flow}s_bcm"
-    raw = read_csv(path)
-    require_columns(raw, ["country_or_region", "year", value_col], path)
+    raw = read_table(path, ["country_or_region", "year", value_col])
     names = raw["country_or_region"].astype(str).str.strip()
     is_total = names.str.startswith("Total")
-    rows = raw.index + 2
+    rows = raw[ROW]
     country = [None if tot else to_iso3(n, file=path.name, row=int(r), field="country_or_region")
                for n, tot, r in zip(names, is_total, rows, strict=True)]
     totals = pd.DataFrame({
         "flow": flow, "name": names, "country": country, "is_aggregate": is_total,
-        "year": numeric(raw, "year", path).astype(int), "bcm": numeric(raw, value_col, path),
+        "year": numbers(raw, "year", path.name, lower=0).astype(int),
+        "bcm": numbers(raw, value_col, path.name, lower=0),
         "row_no": rows,
     })
     tables = {"lng_trade_totals": totals}
@@ -104,40 +103,38 @@ def _read_totals(path: Path, flow: str) -> dict[str, pd.DataFrame]:
 
 
 def _read_gem(path: Path) -> dict[str, pd.DataFrame]:
-    raw = read_csv(path)
-    require_columns(raw, ["facility_type", "country", "status", "n_units",
-                          "n_units_capacity_missing", "capacity_mtpa", "capacity_bcm_per_y"], path)
-    rows = raw.index + 2
+    raw = read_table(path, ["facility_type", "country", "status", "n_units",
+                            "n_units_capacity_missing", "capacity_mtpa", "capacity_bcm_per_y"])
     bad = ~raw["facility_type"].isin(["export", "import"])
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
         raise IngestError(f"facility type {raw['facility_type'].iloc[i]!r} is not export/import",
-                          file=path.name, row=i + 2, field="facility_type")
+                          file=path.name, row=int(raw[ROW].iloc[i]), field="facility_type")
     terminals = pd.DataFrame({
         "facility_type": raw["facility_type"],
-        "country": _iso3(raw["country"], path, "country", pd.Series(rows)),
+        "country": _iso3(raw["country"], path, "country", raw[ROW]),
         "status": raw["status"].astype(str).str.strip().str.lower(),
-        "n_units": numeric(raw, "n_units", path).astype(int),
-        "n_units_capacity_missing": numeric(raw, "n_units_capacity_missing", path).astype(int),
-        "capacity_mtpa": numeric(raw, "capacity_mtpa", path),
-        "capacity_bcm_per_y": numeric(raw, "capacity_bcm_per_y", path),
-        "row_no": rows,
+        "n_units": numbers(raw, "n_units", path.name, lower=0).astype(int),
+        "n_units_capacity_missing": numbers(raw, "n_units_capacity_missing", path.name,
+                                            lower=0).astype(int),
+        "capacity_mtpa": numbers(raw, "capacity_mtpa", path.name, lower=0),
+        "capacity_bcm_per_y": numbers(raw, "capacity_bcm_per_y", path.name, lower=0),
+        "row_no": raw[ROW],
     })
     return {"lng_terminals": terminals}
 
 
 def _read_capacity_by_year(path: Path) -> dict[str, pd.DataFrame]:
-    raw = read_csv(path)
-    require_columns(raw, ["country", "year", "n_units", "capacity_mtpa"], path)
-    rows = raw.index + 2
-    mtpa = numeric(raw, "capacity_mtpa", path)
+    raw = read_table(path, ["country", "year", "n_units", "capacity_mtpa"])
+    mtpa = numbers(raw, "capacity_mtpa", path.name, lower=0)
     ratio = float(Assumptions()["lng_bcm_per_mt"])
     supply = pd.DataFrame({
-        **_SUPPLY, "country": _iso3(raw["country"], path, "country", pd.Series(rows)),
+        **_SUPPLY, "country": _iso3(raw["country"], path, "country", raw[ROW]),
         "is_aggregate": False, "measure": "capacity",
-        "year": numeric(raw, "year", path).astype(int), "value": mtpa * ratio,
+        "year": numbers(raw, "year", path.name, lower=0).astype(int), "value": mtpa * ratio,
         "series": "GEM GGIT LNG Terminals Sep 2025: export units in operation in the year",
-        "note": f"nameplate Mtpa x {ratio} bcm/Mt (assumption lng_bcm_per_mt)", "row_no": rows,
+        "note": f"nameplate Mtpa x {ratio} bcm/Mt (assumption lng_bcm_per_mt)",
+        "row_no": raw[ROW],
     })
     return {"supply": supply}
 

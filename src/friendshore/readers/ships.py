@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..conventions.countries import to_iso3
 from ..errors import IngestError
-from ._alliance import numeric, package_file, read_csv, require_columns
+from ._csv import ROW, numbers, package_file, read_table
 
 __all__ = ["KIND", "SOURCE", "load", "read", "shipped"]
 
@@ -33,14 +33,13 @@ def shipped() -> list[Path]:
 def read(path: str | Path) -> dict[str, pd.DataFrame]:
     """Validated ``ships_built`` rows and ``supply`` rows for shipbuilding."""
     name = Path(path).name
-    raw = read_csv(path, dtype={"Country": str})
-    require_columns(raw, _COLUMNS, path)
-    years = numeric(raw, "Year", path)
+    raw = read_table(path, _COLUMNS)
+    years = numbers(raw, "Year", name, lower=0)
     if years.isna().any():
         raise IngestError("missing year", file=name, row=int(years.isna().idxmax()) + 2,
                           field="Year")
-    gt = numeric(raw, "Gross Tonnage", path)
-    pct = numeric(raw, "Percentage of total all economies", path)
+    gt = numbers(raw, "Gross Tonnage", name, lower=0)
+    pct = numbers(raw, "Percentage of total all economies", name, lower=0)
     codes = raw["Country"].astype(str).str.strip()
     is_agg = codes.str.len() != 3
     countries = [
@@ -56,7 +55,7 @@ def read(path: str | Path) -> dict[str, pd.DataFrame]:
         "gt": gt,
         "share_of_world_pct": pct,
         "unreliable": raw["Gross Tonnage Footnote"].fillna("").str.contains("nreliable"),
-        "row_no": raw.index + 2,
+        "row_no": raw[ROW],
     })
     dup = ships[~ships.is_aggregate].duplicated(["country", "year"])
     if dup.any():

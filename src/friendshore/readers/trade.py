@@ -28,7 +28,7 @@ import pandas as pd
 from ..conventions.commodities import by_hs6
 from ..conventions.countries import is_aggregate, to_iso3
 from ..errors import IngestError
-from ._frames import numbers, package_file, read_table, require_values
+from ._csv import numbers, package_file, read_table, require_columns, require_values
 
 __all__ = ["KIND", "load", "read", "shipped", "shipped_comtrade"]
 
@@ -131,17 +131,17 @@ def _with_commodities(flows: pd.DataFrame) -> pd.DataFrame:
 
 def _baci(raw: pd.DataFrame, path: str | Path) -> pd.DataFrame:
     name = Path(path).name
-    require_values(raw, ("year", "exporter_iso3", "importer_iso3", "hs6", "value_kusd"), path)
+    require_values(raw, ("year", "exporter_iso3", "importer_iso3", "hs6", "value_kusd"), name)
     flows = pd.DataFrame(
         {
-            "year": numbers(raw, "year", path, lower=1990, upper=2100).astype(int),
+            "year": numbers(raw, "year", name, lower=1990, upper=2100).astype(int),
             "hs6": _hs6(raw["hs6"], name, "hs6"),
             "exporter": _map_codes(raw["exporter_iso3"].str.strip(), None, name,
                                    "exporter_iso3"),
             "importer": _map_codes(raw["importer_iso3"].str.strip(), None, name,
                                    "importer_iso3"),
-            "value_usd": 1000.0 * numbers(raw, "value_kusd", path, lower=0),
-            "quantity": numbers(raw, "qty_t", path, lower=0),
+            "value_usd": 1000.0 * numbers(raw, "value_kusd", name, lower=0),
+            "quantity": numbers(raw, "qty_t", name, lower=0),
             "unit": "t",
         }
     )
@@ -151,14 +151,14 @@ def _baci(raw: pd.DataFrame, path: str | Path) -> pd.DataFrame:
 def _top(raw: pd.DataFrame, path: str | Path) -> pd.DataFrame:
     name = Path(path).name
     require_values(raw, ("year", "material", "exporter_iso2", "importer_iso2", "value_usd"),
-                   path)
+                   name)
     material = raw["material"].str.strip().str.lower()
     unknown = ~material.isin(list(_MATERIAL_HS6))
     if unknown.any():
         i = int(unknown.to_numpy().nonzero()[0][0])
         raise IngestError(f"unknown material {raw['material'].iloc[i]!r}", file=name,
                           row=i + 2, field="material")
-    year = numbers(raw, "year", path, lower=1990, upper=2100).astype(int)
+    year = numbers(raw, "year", name, lower=1990, upper=2100).astype(int)
     iso2 = _iso2_to_iso3()
     flows = pd.DataFrame(
         {
@@ -168,8 +168,8 @@ def _top(raw: pd.DataFrame, path: str | Path) -> pd.DataFrame:
                                    "exporter_iso2"),
             "importer": _map_codes(raw["importer_iso2"].str.strip(), iso2, name,
                                    "importer_iso2"),
-            "value_usd": numbers(raw, "value_usd", path, lower=0),
-            "quantity": numbers(raw, "qty_t", path, lower=0),
+            "value_usd": numbers(raw, "value_usd", name, lower=0),
+            "quantity": numbers(raw, "qty_t", name, lower=0),
             "unit": "t",
         }
     )
@@ -179,15 +179,15 @@ def _top(raw: pd.DataFrame, path: str | Path) -> pd.DataFrame:
 
 def _comtrade(raw: pd.DataFrame, path: str | Path) -> pd.DataFrame:
     name = Path(path).name
-    require_values(raw, ("reporter", "partner", "cmd", "flow", "value"), path)
+    require_values(raw, ("reporter", "partner", "cmd", "flow", "value"), name)
     flow = raw["flow"].str.strip().str.upper()
     bad = ~flow.isin(["M", "X"])
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
         raise IngestError(f"flow must be M or X, not {raw['flow'].iloc[i]!r}", file=name,
                           row=i + 2, field="flow")
-    value = numbers(raw, "value", path, lower=0)
-    kg = numbers(raw, "netwgt", path, lower=0)
+    value = numbers(raw, "value", name, lower=0)
+    kg = numbers(raw, "netwgt", name, lower=0)
     hs = _hs6(raw["cmd"], name, "cmd")
     partner = raw["partner"].str.strip()
     keep = (flow.eq("M") & ~partner.isin(list(_M49_NOT_COUNTRY))).to_numpy()
@@ -221,12 +221,10 @@ _LAYOUTS = {
 def _read(path: str | Path) -> tuple[str, dict[str, pd.DataFrame]]:
     """The layout key of ``path`` (from its header) and its validated ``trade_flows``."""
     name = Path(path).name
-    raw = read_table(path, ())
+    raw = read_table(path)
     for key, (cols, parse, *_rest) in _LAYOUTS.items():
         if {cols[1], cols[2]} <= set(raw.columns):
-            for col in cols:
-                if col not in raw.columns:
-                    raise IngestError("missing column", file=name, row=1, field=col)
+            require_columns(raw, cols, name)
             if raw.empty:
                 raise IngestError("no data rows", file=name, row=2)
             return key, {"trade_flows": parse(raw, path).reset_index(drop=True)}

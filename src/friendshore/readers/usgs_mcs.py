@@ -37,7 +37,6 @@ import csv
 import itertools
 import re
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -51,7 +50,7 @@ from ..conventions.commodities import (
 )
 from ..conventions.countries import AGGREGATES, to_iso3
 from ..errors import IngestError, UnknownNameError
-from ._csv import ROW, clean_text, parse_numbers, read_strict, require_columns
+from ._csv import ROW, clean_text, package_file, parse_numbers, read_strict, require_columns
 
 __all__ = ["KIND", "load", "read", "shipped", "source_of"]
 
@@ -101,20 +100,16 @@ SUPPLY_COLUMNS = [
 ]
 
 
-def _data():
-    return resources.files("friendshore") / "data"
-
-
 def shipped() -> list[Path]:
     """The shipped MCS 2025 release folder."""
-    return [Path(str(_data() / "usgs_mcs2025"))]
+    return [package_file("usgs_mcs2025")]
 
 
 # -- mapping tables ---------------------------------------------------------------------------
 @cache
 def _series() -> pd.DataFrame:
     """``data/usgs_series.csv`` keyed by normalised (commodity, type); checked against slugs."""
-    df = pd.read_csv(_data() / "usgs_series.csv", dtype=str, keep_default_na=False)
+    df = pd.read_csv(package_file("usgs_series.csv"), dtype=str, keep_default_na=False)
     df["c_key"] = df["usgs_commodity"].map(normalise_name)
     df["t_key"] = df["usgs_type"].map(normalise_name)
     known = all_commodities()
@@ -127,7 +122,7 @@ def _series() -> pd.DataFrame:
 @cache
 def _names() -> dict[tuple[str, str], list[tuple[str, str | None]]]:
     """(table, normalised USGS label) -> [(slug or '', stage or None), ...]."""
-    df = pd.read_csv(_data() / "usgs_names.csv", dtype=str, keep_default_na=False)
+    df = pd.read_csv(package_file("usgs_names.csv"), dtype=str, keep_default_na=False)
     out: dict[tuple[str, str], list[tuple[str, str | None]]] = {}
     for rec in df.itertuples():
         key = (rec.table, normalise_name(rec.usgs_name))
@@ -315,7 +310,7 @@ def _world_rows(raw: pd.DataFrame, file: str) -> pd.DataFrame:
     long = []
     for col, m in specs:
         kind, year = m["kind"], int(m["year"])
-        parsed = parse_numbers(df[col], file=file, field=col, rows=df[ROW], text_ok=_TEXT_OK)
+        parsed = parse_numbers(df, col, file, missing=_TEXT_OK, qualified=True)
         note = df.get(_NOTES[kind], pd.Series("", index=df.index)).map(clean_text)
         value = parsed["value"]
         if kind == "PROD":
@@ -413,7 +408,7 @@ def read_fig2(path: Path) -> pd.DataFrame:
                           field="Net_Import_Reliance_pct_YYYY" if nir_col is None else
                           "Major_Import_Sources_YYYY_YYYY")
     year = int(nir_col[-4:])
-    nir = parse_numbers(df[nir_col], file=file, field=nir_col, rows=df[ROW], text_ok=_TEXT_OK)
+    nir = parse_numbers(df, nir_col, file, missing=_TEXT_OK, qualified=True)
     out = []
     for i, rec in df.iterrows():
         row = int(rec[ROW])
@@ -451,12 +446,12 @@ def read_t5(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     df = read_strict(path)
     need = ["Year", "Critical_mineral", "Net_Import_Reliance", "Primary_import_source"]
     require_columns(df, need, file)
-    nir = parse_numbers(df["Net_Import_Reliance"], file=file, field="Net_Import_Reliance",
-                        rows=df[ROW], text_ok=_TEXT_OK)
+    nir = parse_numbers(df, "Net_Import_Reliance", file, missing=_TEXT_OK,
+                        qualified=True)
     numeric = ["Primary_prod", "Secondary_prod", "Apparent_Consumption", "Net_Import_Reliance",
                "Leading_country_prod", "Leading_source_precent_world", "World_total_prod"]
     numbers = {
-        col: parse_numbers(df[col], file=file, field=col, rows=df[ROW], text_ok=_TEXT_OK)
+        col: parse_numbers(df, col, file, missing=_TEXT_OK, qualified=True)
         for col in numeric
         if col in df.columns
     }

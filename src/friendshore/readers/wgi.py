@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..conventions.countries import to_iso3
 from ..errors import IngestError
-from ._frames import numbers, package_file, read_table, require_values
+from ._csv import numbers, package_file, read_table, require_values
 
 __all__ = ["INDICATORS", "KIND", "SOURCE", "load", "read", "shipped"]
 
@@ -37,8 +37,8 @@ def read(path: str | Path) -> dict[str, pd.DataFrame]:
     raw = read_table(path, _COLUMNS)
     if raw.empty:
         raise IngestError("no data rows", file=name, row=2)
-    require_values(raw, ("code", "year", "indicator"), path)
-    year = numbers(raw, "year", path, lower=1990, upper=2100)
+    require_values(raw, ("code", "year", "indicator"), name)
+    year = numbers(raw, "year", name, lower=1990, upper=2100)
     ind = raw["indicator"].str.strip().str.lower()
     bad = ~ind.isin(INDICATORS)
     if bad.any():
@@ -53,8 +53,8 @@ def read(path: str | Path) -> dict[str, pd.DataFrame]:
             "country": codes.map(iso),
             "year": year.astype(int),
             "indicator": ind,
-            "estimate": numbers(raw, "estimate", path, missing=("..",), lower=-5, upper=5),
-            "pctrank": numbers(raw, "pctrank", path, missing=("..",), lower=0, upper=100),
+            "estimate": numbers(raw, "estimate", name, missing=("..",), lower=-5, upper=5),
+            "pctrank": numbers(raw, "pctrank", name, missing=("..",), lower=0, upper=100),
         }
     )
     agg = out["country"].isin(["WLD", "OTH"])
