@@ -52,3 +52,24 @@ def test_portfolio_benefit_caps_joint_relief() -> None:
 
 def test_library_has_shipped_scenarios() -> None:
     assert "sakhalin-cutoff" in scenario_library()
+
+
+def test_separation_relieves_the_rare_earth_ban() -> None:
+    """Separation plants sit on rare_earths/refine, the market china-rare-earth-ban restricts."""
+    from friendshore.api._base import get_store
+    from friendshore.invest.catalog import load_catalog, shipped_catalog_path
+    from friendshore.network.build import build_network
+    from friendshore.scenario.spec import read_scenario_file
+
+    cat = load_catalog(shipped_catalog_path())
+    separation = [p for p in cat if p.type == "separation"]
+    assert separation and all((p.commodity, p.stage) == ("rare_earths", "refine")
+                              for p in separation)
+    ban = read_scenario_file(scenario_library()["china-rare-earth-ban"])
+    sv = strategic_value([cat.get("mp-mountain-pass-hree")], build_network(get_store()),
+                         scenarios={"ban": ban}, draws=40, seed=1)
+    avoided = sv.avoided["mp-mountain-pass-hree"]["ban"]
+    assert avoided["USA_shortfall_t"] > 0
+    assert avoided["USA_gdp_usd"] > 0
+    refine = [i for i, c in enumerate(sv.cells) if c[1:] == ("rare_earths", "refine", "USA")]
+    assert refine and sv.relief["mp-mountain-pass-hree"][refine[0]] > 0

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..conventions.commodities import all_commodities, validate_stage
+from ..conventions.commodities import all_commodities, derived_series, validate_stage
 from ..conventions.commodities import commodity as _commodity
 from ..errors import FriendshoreError, UnknownNameError
 from ..readers.registry import READERS, reader
@@ -43,7 +43,11 @@ def commodities(store: Store | None = None) -> pd.DataFrame:
     for rec in cov.itertuples():
         years.setdefault(rec.commodity, []).extend(int(y) for y in rec.years)
         sources.setdefault(rec.commodity, []).append(rec.source)
-    pairs = pd.concat([cov[["commodity", "stage"]], queries_atlas.trade_stages(st)])
+    derived = pd.DataFrame(
+        [dst for dst, src in derived_series().items()
+         if ((cov["commodity"] == src[0]) & (cov["stage"] == src[1])).any()],
+        columns=["commodity", "stage"])
+    pairs = pd.concat([cov[["commodity", "stage"]], queries_atlas.trade_stages(st), derived])
     data_stages = pairs.groupby("commodity")["stage"].agg(set)
     rows = [
         {
@@ -103,13 +107,17 @@ def supply(
     A stage without production data but with bilateral trade flows (rare-earth permanent
     magnets, HS 850511, the ``component`` stage) returns exporters' shares of world exports
     instead (column ``exports``, ``attrs["measure"] == "exports"``; BACI before Comtrade).
+    A market read from another commodity's series (rare-earth ``refine``: the IEA magnet
+    rare-earth refining series, basis magnet REE content) returns that series, named in
+    ``attrs["series"]``.
     """
     com = _commodity(commodity)
     stage = validate_stage(stage or com.main_stage, where="stage")
     if measure not in MEASURES:
         raise UnknownNameError("measure", measure, MEASURES, where="measure")
     st = get_store(store)
-    cands = queries_atlas.supply_candidates(st, com.slug, stage, measure)
+    slug, series_stage = derived_series().get((com.slug, stage), (com.slug, stage))
+    cands = queries_atlas.supply_candidates(st, slug, series_stage, measure)
     exports = cands.empty and measure == "production"
     if exports:  # no production data at this stage (magnets): exporters' shares instead
         cands = queries_atlas.export_candidates(st, com.slug, stage).assign(scenario=None)
@@ -134,12 +142,13 @@ def supply(
         rows = queries_atlas.export_rows(st, com.slug, stage, pick["source"], int(pick["year"]))
     else:
         rows = queries_atlas.supply_rows(
-            st, com.slug, stage, measure, pick["source"], int(pick["year"]), scenario
+            st, slug, series_stage, measure, pick["source"], int(pick["year"]), scenario
         )
     out = _shares(rows, measure).pipe(
         _with_attrs, rows, com.slug, stage, int(pick["year"]), pick["source"], scenario
     )
     out.attrs["measure"] = measure
+    out.attrs["series"] = None if slug == com.slug else f"{slug} {series_stage}"
     if exports:
         codes = sorted({c for cell in rows["series"].dropna() for c in cell.split()})
         out.attrs["basis"] = f"gross weight exported, HS {', '.join(codes)}"

@@ -54,6 +54,7 @@ def supply(
         f"source {a['source']}; basis {a['basis']}; shares of {fmt(a['denominator'])} {a['unit']}"
         f" (countries + other countries); world total {fmt(a['world_total'])}"
         + ("; exporters' shares of world exports" if measure == "exports" else "")
+        + (f"; series {a['series']}" if a.get("series") else "")
     )
     flags = {c: df[c].map({True: "yes", False: ""}) for c in ("estimated", "withheld")}
     print_table(

@@ -28,6 +28,7 @@ __all__ = [
     "by_iea_mineral",
     "by_usgs_name",
     "commodity",
+    "derived_series",
     "normalise_name",
     "validate_commodity",
     "validate_stage",
@@ -35,6 +36,10 @@ __all__ = [
 
 #: Supply-chain stages, upstream first.
 STAGES = ("mine", "refine", "component")
+
+#: Markets whose data are another commodity's series: rare-earth refining (separated magnet
+#: rare earths) is the IEA magnet-REE refine series, basis magnet REE content.
+_DERIVED_SERIES = {("rare_earths", "refine"): ("magnet_rare_earths", "refine")}
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,11 @@ def validate_stage(stage: str, *, where: str | None = None) -> str:
     if clean not in STAGES:
         raise UnknownNameError("stage", stage, STAGES, where=where)
     return clean
+
+
+def derived_series() -> dict[tuple[str, str], tuple[str, str]]:
+    """(commodity, stage) markets read from another (commodity, stage) series."""
+    return dict(_DERIVED_SERIES)
 
 
 @cache

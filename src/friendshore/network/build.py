@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 
 from ..assumptions import Assumptions, all_assumptions
-from ..conventions.commodities import all_commodities
+from ..conventions.commodities import all_commodities, derived_series
 from ..scenario.spec import STAGES
 from ..store import Store
 from ..store.queries_stress import (
@@ -63,8 +63,6 @@ __all__ = ["build_network", "lumped_codes", "stockpile_months", "us_consumption_
 _cache: dict[tuple[str, ...], SupplyNetwork] = {}
 _lock = threading.Lock()
 
-#: Markets read from another commodity's series: separated magnet rare earths (IEA).
-_DERIVED = {("rare_earths", "refine"): ("magnet_rare_earths", "refine")}
 #: Named conversion factors: this market's input per unit of the next stage's output.
 _CONVERSION = {
     ("rare_earths", "mine"): "stress_ree_mine_per_magnet_ree",
@@ -251,7 +249,7 @@ def _build(store: Store, values: Assumptions) -> SupplyNetwork:
     sup = observed_supply(store)
     sup = pd.concat([sup, *(sup[(sup["commodity"] == src[0]) & (sup["stage"] == src[1])]
                              .assign(commodity=dst[0], stage=dst[1])
-                             for dst, src in _DERIVED.items())], ignore_index=True)
+                             for dst, src in derived_series().items())], ignore_index=True)
     trade = trade_quantities(store)
     prod_rows = sup[sup["measure"] == "production"]
     markets = sorted(
