@@ -13,8 +13,9 @@ from typer.testing import CliRunner
 from friendshore.alliance.defense import load_targets, required_growth, targets
 from friendshore.api import alliance as api
 from friendshore.cli import app
-from friendshore.errors import IngestError, ScenarioError, UnknownNameError
+from friendshore.errors import ScenarioError, UnknownNameError
 from friendshore.readers import defense as reader
+from ingest_checks import assert_rejects
 
 
 def test_us_share_2024_matches_sipri(store) -> None:
@@ -85,12 +86,10 @@ def test_bad_inputs(store) -> None:
 
 def test_sipri_reader_unknown_country(tmp_path: Path) -> None:
     path = tmp_path / "sipri_milex_share_of_gdp_1949_2024.csv"
-    path.write_text("country,year,value\nJapan,2024,0.0137\nAtlantis,2024,0.02\n")
-    with pytest.raises(IngestError, match=r"row 3, field 'country'"):
-        reader.read(path)
-    path.write_text("country,year,value\nJapan,2024,abc\n")
-    with pytest.raises(IngestError, match=r"row 2, field 'value'"):
-        reader.read(path)
+    head = "country,year,value\n"
+    assert_rejects(reader.read, path, head + "Japan,2024,0.0137\nAtlantis,2024,0.02\n",
+                   row=3, field="country")
+    assert_rejects(reader.read, path, head + "Japan,2024,abc\n", row=2, field="value")
 
 
 def test_cli_defense_json() -> None:

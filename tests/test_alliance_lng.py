@@ -11,8 +11,9 @@ from typer.testing import CliRunner
 from friendshore.alliance.lng import dependence, supplier_shares
 from friendshore.api import alliance as api
 from friendshore.cli import app
-from friendshore.errors import IngestError, UnknownNameError
+from friendshore.errors import UnknownNameError
 from friendshore.readers import lng as reader
+from ingest_checks import assert_rejects
 
 
 def test_matrix_cells_sum_to_world_total(store) -> None:
@@ -79,11 +80,10 @@ def test_bad_inputs(store, tmp_path: Path) -> None:
         api.lng_security(["XXQ"], store=store)
     with pytest.raises(UnknownNameError, match="LNG importer"):
         api.lng_security(["AUS"], store=store)  # real country, imports no LNG
-    path = tmp_path / "ei_sr2024_lng_trade_matrix_2023_long.csv"
-    path.write_text("year,exporter,importer,bcm,exporter_is_aggregate,importer_is_aggregate\n"
-                    "2023,Qatar,Japan,4.0,False,False\n2023,Qatar,Atlantis,1.0,False,False\n")
-    with pytest.raises(IngestError, match=r"row 3, field 'importer'"):
-        reader.read(path)
+    assert_rejects(reader.read, tmp_path / "ei_sr2024_lng_trade_matrix_2023_long.csv",
+                   "year,exporter,importer,bcm,exporter_is_aggregate,importer_is_aggregate\n"
+                   "2023,Qatar,Japan,4.0,False,False\n2023,Qatar,Atlantis,1.0,False,False\n",
+                   row=3, field="importer")
 
 
 def test_cli_lng_json() -> None:

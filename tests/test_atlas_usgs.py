@@ -24,6 +24,7 @@ from friendshore.conventions.countries import validate_iso3
 from friendshore.errors import IngestError, UnknownNameError
 from friendshore.readers import usgs_mcs
 from friendshore.store import Store
+from ingest_checks import assert_rejects
 
 DATA = Path(__file__).parent / "data" / "atlas"
 WORLD = usgs_mcs.shipped()[0] / "world" / "MCS2025_World_Data.csv"
@@ -173,18 +174,14 @@ def test_malformed_value_names_file_row_column() -> None:
 
 def test_missing_column_is_named(tmp_path: Path) -> None:
     src = (DATA / "MCS2026_World_Data.csv").read_text(encoding="utf-8-sig")
-    bad = tmp_path / "MCS2026_nounit.csv"
-    bad.write_text(src.replace("UNIT_MEAS", "UNITS"), encoding="utf-8")
-    with pytest.raises(IngestError, match=r"row 1, field 'UNIT_MEAS'"):
-        usgs_mcs.read(bad)
+    assert_rejects(usgs_mcs.read, tmp_path / "MCS2026_nounit.csv",
+                   src.replace("UNIT_MEAS", "UNITS"), row=1, field="UNIT_MEAS")
 
 
 def test_unmapped_country_is_an_error(tmp_path: Path) -> None:
     src = (DATA / "MCS2026_World_Data.csv").read_text(encoding="utf-8-sig")
-    bad = tmp_path / "MCS2026_atlantis.csv"
-    bad.write_text(src.replace("Burma", "Atlantis"), encoding="utf-8")
-    with pytest.raises(IngestError, match=r"row 4, field 'COUNTRY'"):
-        usgs_mcs.read(bad)
+    assert_rejects(usgs_mcs.read, tmp_path / "MCS2026_atlantis.csv",
+                   src.replace("Burma", "Atlantis"), row=4, field="COUNTRY")
 
 
 # -- ingest -----------------------------------------------------------------------------------

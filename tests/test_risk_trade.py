@@ -8,6 +8,7 @@ import pytest
 
 from friendshore.errors import IngestError
 from friendshore.readers import comtrade, trade
+from ingest_checks import assert_rejects
 
 BACI_HEAD = ("year,exporter_iso3,exporter_name,importer_iso3,importer_name,hs6,material,"
              "value_kusd,qty_t\n")
@@ -62,20 +63,14 @@ def test_top_flows_skip_2024_and_duplicate_groups() -> None:
     ],
 )
 def test_bad_baci_rows(tmp_path: Path, body: str, row: int, field: str) -> None:
-    p = tmp_path / "bad.csv"
-    p.write_text(BACI_HEAD + body)
-    with pytest.raises(IngestError, match=rf"file bad\.csv, row {row}, field '{field}'"):
-        trade.read(p)
+    assert_rejects(trade.read, tmp_path / "bad.csv", BACI_HEAD + body, row=row, field=field)
 
 
 def test_bad_comtrade_and_unknown_layout(tmp_path: Path) -> None:
+    head = "reporter,partner,cmd,flow,value,netwgt\n"
     p = tmp_path / "ct.csv"
-    p.write_text("reporter,partner,cmd,flow,value,netwgt\n392,156,850511,Q,10,1\n")
-    with pytest.raises(IngestError, match=r"file ct\.csv, row 2, field 'flow'"):
-        trade.read(p)
-    p.write_text("reporter,partner,cmd,flow,value,netwgt\n392,99999,850511,M,10,1\n")
-    with pytest.raises(IngestError, match=r"row 2, field 'partner'"):
-        trade.read(p)
+    assert_rejects(trade.read, p, head + "392,156,850511,Q,10,1\n", row=2, field="flow")
+    assert_rejects(trade.read, p, head + "392,99999,850511,M,10,1\n", row=2, field="partner")
     q = tmp_path / "other.csv"
     q.write_text("a,b\n1,2\n")
     with pytest.raises(IngestError, match=r"file other\.csv, row 1"):

@@ -9,6 +9,7 @@ import pytest
 
 from friendshore.errors import IngestError
 from friendshore.readers import wgi
+from ingest_checks import assert_rejects
 
 HEADER = "code,countryname,year,indicator,estimate,pctrank\n"
 
@@ -54,17 +55,12 @@ def test_missing_marker_is_null_not_zero(tmp_path: Path) -> None:
     ],
 )
 def test_bad_input_names_file_row_field(tmp_path: Path, body: str, row: int, field: str) -> None:
-    p = tmp_path / "bad.csv"
-    p.write_text(HEADER + body)
-    with pytest.raises(IngestError, match=rf"file bad\.csv, row {row}, field '{field}'"):
-        wgi.read(p)
+    assert_rejects(wgi.read, tmp_path / "bad.csv", HEADER + body, row=row, field=field)
 
 
 def test_missing_column_and_truncated_gzip(tmp_path: Path) -> None:
-    p = tmp_path / "nocol.csv"
-    p.write_text("code,year,indicator,estimate\nROM,2023,pv,0.1\n")
-    with pytest.raises(IngestError, match="row 1, field 'pctrank'"):
-        wgi.read(p)
+    assert_rejects(wgi.read, tmp_path / "nocol.csv", "code,year,indicator,estimate\n"
+                   "ROM,2023,pv,0.1\n", row=1, field="pctrank")
     gz = tmp_path / "cut.csv.gz"
     data = gzip.compress((HEADER + "ROM,Romania,2023,pv,0.1,50\n" * 2000).encode())
     gz.write_bytes(data[: len(data) // 2])
