@@ -123,27 +123,28 @@ def toy_network() -> SupplyNetwork:
     earths mine -> component (magnets), so shortfalls propagate one stage down.
     """
     countries = ("CHN", "USA", "JPN", "DEU", "AUS", "OTH")
-    n = len(countries)
-    ga = np.zeros((n, n))
     ix = {c: i for i, c in enumerate(countries)}
-    for (e, i), q in {
+
+    def matrix(cells: dict[tuple[str, str], float]) -> np.ndarray:
+        """Exporter x importer flows from {(exporter, importer): quantity}, zero elsewhere."""
+        out = np.zeros((len(countries), len(countries)))
+        for (e, i), q in cells.items():
+            out[ix[e], ix[i]] = q
+        return out
+
+    ga = matrix({
         ("CHN", "CHN"): 500, ("CHN", "JPN"): 60, ("CHN", "USA"): 20, ("CHN", "DEU"): 30,
         ("JPN", "JPN"): 10, ("DEU", "DEU"): 5, ("DEU", "USA"): 5, ("OTH", "JPN"): 30,
         ("OTH", "OTH"): 20,
-    }.items():
-        ga[ix[e], ix[i]] = q
-    ree_mine = np.zeros((n, n))
-    for (e, i), q in {
+    })
+    ree_mine = matrix({
         ("CHN", "CHN"): 270_000, ("AUS", "CHN"): 10_000, ("AUS", "JPN"): 8_000,
         ("USA", "CHN"): 40_000, ("OTH", "CHN"): 20_000, ("AUS", "AUS"): 2_000,
-    }.items():
-        ree_mine[ix[e], ix[i]] = q
-    magnets = np.zeros((n, n))
-    for (e, i), q in {
+    })
+    magnets = matrix({
         ("CHN", "CHN"): 150_000, ("CHN", "USA"): 8_000, ("CHN", "DEU"): 10_000,
         ("CHN", "JPN"): 4_000, ("JPN", "JPN"): 6_000, ("JPN", "USA"): 1_000,
-    }.items():
-        magnets[ix[e], ix[i]] = q
+    })
     flows = np.stack([ga, ree_mine, magnets])
     production = flows.sum(axis=2)
     capacity = production * 1.1
