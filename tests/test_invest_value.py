@@ -73,3 +73,20 @@ def test_separation_relieves_the_rare_earth_ban() -> None:
     assert avoided["USA_gdp_usd"] > 0
     refine = [i for i, c in enumerate(sv.cells) if c[1:] == ("rare_earths", "refine", "USA")]
     assert refine and sv.relief["mp-mountain-pass-hree"][refine[0]] > 0
+
+
+def test_alaska_lng_relieves_japan_under_hormuz_closure() -> None:
+    """With an LNG bridge, Alaska LNG's extra capacity cuts Japan's GDP loss (price peak)."""
+    from friendshore.api._base import get_store
+    from friendshore.invest.catalog import load_catalog, shipped_catalog_path
+    from friendshore.network.build import build_network
+    from friendshore.scenario.spec import read_scenario_file
+
+    cat = load_catalog(shipped_catalog_path())
+    hormuz = read_scenario_file(scenario_library()["hormuz-closure"])
+    sv = strategic_value([cat.get("alaska-lng")], build_network(get_store()),
+                         scenarios={"hormuz": hormuz}, draws=40, seed=1)
+    jpn = [i for i, c in enumerate(sv.cells) if c[1:] == ("lng", "refine", "JPN")]
+    assert jpn and sv.base[jpn[0]] > 0
+    assert 0 < sv.relief["alaska-lng"][jpn[0]] <= sv.base[jpn[0]]
+    assert sv.avoided["alaska-lng"]["hormuz"]["JPN_gdp_usd"] > 0

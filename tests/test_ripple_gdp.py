@@ -136,3 +136,38 @@ def test_stress_reports_gdp_distribution_for_usa_and_japan() -> None:
         top = stats["top_industries"]
         assert len(top) == 5 and top[0]["gdp_change_usd"] <= top[-1]["gdp_change_usd"]
     assert out["countries"]["USA"]["top_industries"][0]["industry"] == "334"
+
+
+def test_lng_has_first_use_industries_and_own_values() -> None:
+    """LNG is bridged for both countries and valued from energy statistics, not USGS."""
+    from friendshore.iomodel.tables import bea_table, mic_table
+
+    us, jp = bridge.first_use("USA", "lng"), bridge.first_use("JPN", "lng")
+    assert not us.unmapped and not jp.unmapped
+    assert us.shares["22"] == pytest.approx(0.68)  # EIA 2023: power, buildings, pipelines
+    assert set(jp.shares.index) == {"4611", "4621"}  # power and city gas (MIC 2015)
+    assert set(us.rows["industry"]) <= set(bea_table(2023).labels)
+    assert set(jp.rows["industry"]) <= set(mic_table(185).labels)
+    assert us.rows["estimate"].all() and jp.rows["estimate"].all()
+    own = bridge.own_values()
+    assert (own["source"] != "").all() and own["estimate"].all()
+    assert bridge.own_consumption_value("JPN", "lng") == pytest.approx(44.2e9)  # MOF 2023
+    # US LNG imports (EI 2023, 0.464 bcm) x 35.7e6 MMBtu/bcm x Henry Hub 2023 US$2.53/MMBtu
+    assert bridge.consumption_value("lng") == pytest.approx(0.464 * 35.7e6 * 2.53, rel=1e-6)
+    assert bridge.own_consumption_value("JPN", "gallium") is None
+
+
+@pytest.mark.parametrize(("country", "value"), [("JPN", 44.2e9), ("USA", 0.464 * 35.7e6 * 2.53)])
+def test_lng_price_rise_without_pass_through_costs_its_value(country: str, value: float) -> None:
+    """No shortfall, no pass-through, price doubled: the loss is the whole LNG bill (margin)."""
+    a = Assumptions({"ripple_price_pass_through": 0.0})
+    g = gdp_change(country, "lng", np.array([0.0]), np.array([2.0]), a)
+    assert g is not None
+    assert g.total_usd[0] == pytest.approx(-value, rel=1e-9)
+    assert not any("borrows the US intensity" in n for n in g.notes)
+
+
+def test_lng_shortfall_hits_japanese_power_and_city_gas() -> None:
+    g = gdp_change("JPN", "lng", np.array([0.0, 0.2]), np.array([1.0, 1.0]))
+    assert g.total_usd[0] == 0 and g.total_usd[1] < 0
+    assert set(g.top_industries(2)["industry"]) == {"4611", "4621"}

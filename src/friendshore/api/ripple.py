@@ -20,7 +20,12 @@ import pandas as pd
 from ..assumptions import Assumptions, all_assumptions
 from ..errors import ScenarioError
 from ..iomodel import iomath
-from ..iomodel.bridge import bridge_table, consumption_value, first_use
+from ..iomodel.bridge import (
+    bridge_table,
+    consumption_value,
+    first_use,
+    own_consumption_value,
+)
 from ..iomodel.gdp import COUNTRIES, GdpImpact, gdp_change, usd_per_unit
 from ..iomodel.tables import TABLES, IOTable, get_table
 from ..results import summarise
@@ -129,13 +134,19 @@ def ripple(
 
 def first_use_industries(country: str, commodity: str | None = None) -> pd.DataFrame:
     """The commodity → first-use industry bridge of ``country`` (all commodities or one),
-    with the US consumption value used to size shocks (``value_usd``, None when unvalued)."""
+    with the consumption value used to size shocks (``value_usd``: the country's own value
+    from energy statistics where shipped, else US consumption; None when unvalued)."""
+    country = country.upper()
     if commodity is not None:
-        first_use(country.upper(), commodity)  # unknown slugs raise with close matches
-    df = bridge_table(country.upper())
+        first_use(country, commodity)  # unknown slugs raise with close matches
+    df = bridge_table(country)
     df = df if commodity is None else df[df["commodity"] == commodity]
-    return df.assign(value_usd=[consumption_value(c) for c in df["commodity"]]).reset_index(
-        drop=True)
+
+    def value(c: str) -> float | None:
+        own = own_consumption_value(country, c)
+        return own if own is not None else consumption_value(c)
+
+    return df.assign(value_usd=[value(c) for c in df["commodity"]]).reset_index(drop=True)
 
 
 def stress_gdp(result: Any, country: str, top: int = 5) -> dict[str, Any]:

@@ -7,7 +7,10 @@ The mapping is data (``data/bridge/*.csv``), not code:
 * ``jpn_first_use.csv``: the same onto MIC 2015 185-sector codes, with the US industry whose
   commodity intensity Japan borrows (``us_industry``);
 * ``us_consumption_value.csv``: the value of US consumption per commodity, computed from the
-  USGS MCS2025 salient files by ``tools/make_us_values.py`` (quantity × price, columns named).
+  USGS MCS2025 salient files by ``tools/make_us_values.py`` (quantity × price, columns named);
+* ``energy_consumption_value.csv``: a country's own value of consumption of an energy commodity
+  (LNG) from energy statistics, with quantity, price and source per row; it takes precedence
+  over the USGS value, and gives Japan a value of its own instead of the borrowed US intensity.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ import pandas as pd
 
 from ..errors import IngestError, UnknownNameError
 
-__all__ = ["FirstUse", "bridge_table", "consumption_value", "first_use", "unmapped"]
+__all__ = ["FirstUse", "bridge_table", "consumption_value", "first_use", "own_consumption_value",
+           "own_values", "unmapped"]
 
 FILES = {"USA": "us_first_use.csv", "JPN": "jpn_first_use.csv"}
 _CODE_COL = {"USA": "industry", "JPN": "sector"}
@@ -101,6 +105,34 @@ def _values() -> pd.DataFrame:
 
 
 def consumption_value(commodity: str) -> float | None:
-    """Value of US consumption of ``commodity`` in USD (MCS2025 salient data), or None."""
+    """Value of US consumption of ``commodity`` in USD (energy statistics, else MCS2025
+    salient data), or None."""
+    own = own_consumption_value("USA", commodity)
+    if own is not None:
+        return own
     df = _values()
     return float(df.at[commodity, "value_usd"]) if commodity in df.index else None
+
+
+@cache
+def own_values() -> pd.DataFrame:
+    """Countries' own consumption values (``energy_consumption_value.csv``), validated."""
+    name = "energy_consumption_value.csv"
+    df = _read(name)
+    for col in ("country", "commodity", "year", "value_usd", "estimate", "source"):
+        if col not in df.columns:
+            raise IngestError("missing column", file=name, row=1, field=col)
+    df["value_usd"] = pd.to_numeric(df["value_usd"], errors="coerce")
+    bad = df[df["value_usd"].isna() | (df["value_usd"] <= 0) | (df["source"] == "")]
+    if len(bad):
+        raise IngestError("row needs a positive value_usd and a source", file=name,
+                          row=int(bad.index[0]) + 2, field="value_usd")
+    df["estimate"] = df["estimate"].str.lower().eq("true")
+    return df.set_index(["country", "commodity"])
+
+
+def own_consumption_value(country: str, commodity: str) -> float | None:
+    """``country``'s own value of consumption of ``commodity`` (USD), or None if not shipped."""
+    df = own_values()
+    key = (country, commodity)
+    return float(df.at[key, "value_usd"]) if key in df.index else None

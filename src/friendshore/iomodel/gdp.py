@@ -2,12 +2,14 @@
 
 For draw k with shortfall share σ_k and price multiplier p_k of commodity c in a country:
 
-1. **First use.** The commodity's value ``V`` (US consumption from USGS MCS2025; for Japan the
-   US intensity per dollar of first-use output, scaled by Japan's first-use output) is split
+1. **First use.** The commodity's value ``V`` (the country's own value from energy statistics
+   where shipped, e.g. LNG; else US consumption from USGS MCS2025, and for Japan the US
+   intensity per dollar of first-use output, scaled by Japan's first-use output) is split
    over first-use industries j by the bridge shares s_j: ``V_j = s_j V``. θ_j = V_j / z_Mj is
    the commodity's share of j's purchases (domestic and imported) from the mineral-materials
    industries M (mining, basic chemicals, nonmetallic mineral products, primary metals: the
-   summary commodities in which mineral commodities are classified), capped at 1.
+   summary commodities in which mineral commodities are classified, plus the bridge rows'
+   supplier, e.g. oil and gas extraction for LNG), capped at 1.
 2. **Direct output cut** (inoperability of j, Santos & Haimes 2004):
    quantity channel ``σ_k (1 − substitutability) θ_j x_j`` (the missing input is essential in
    fixed proportion to j's mineral-material inputs, as in the Leontief production function)
@@ -32,7 +34,7 @@ import pandas as pd
 
 from ..assumptions import Assumptions
 from . import iomath
-from .bridge import consumption_value, first_use
+from .bridge import consumption_value, first_use, own_consumption_value
 from .tables import IOTable, bea_table, mic_table
 
 __all__ = ["COUNTRIES", "GdpImpact", "gdp_change", "usd_per_unit"]
@@ -86,20 +88,23 @@ def _first_use_values(country: str, commodity: str, table: IOTable,
                       a: Assumptions) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Industry positions, commodity value V_j and θ_j, in table units; None if unavailable."""
     fu = first_use(country, commodity)
-    value_usd = consumption_value(commodity)
+    own = own_consumption_value(country, commodity)
+    value_usd = own if own is not None else consumption_value(commodity)
     if fu.unmapped or value_usd is None:
         return None
     rows = fu.rows
     idx = np.array([table.index(c) for c in rows["industry"]])
     shares = rows["share"].to_numpy(float) / rows["share"].sum()
     value = value_usd * shares / usd_per_unit(table, a)
-    if country == "JPN":  # US intensity per unit of first-use output, scaled by Japan's output
+    if own is None and country == "JPN":  # US intensity per unit of first-use output, scaled
         us = _table("USA", a)
         us_rows = first_use("USA", commodity).rows
         us_x = sum(us.x[us.index(c)] for c in us_rows["industry"]) * usd_per_unit(us, a)
         jp_x = table.x[idx].sum() * usd_per_unit(table, a)
         value = value * jp_x / us_x
-    prefixes = tuple(str(p) for p in a[f"ripple_material_suppliers_{country.lower()}"])
+    # the material-supplying industries, plus the bridge's own supplier (e.g. oil and gas)
+    prefixes = (*(str(p) for p in a[f"ripple_material_suppliers_{country.lower()}"]),
+                *(str(p) for p in rows["supplier"] if p))
     suppliers = [s for s in table.inputs_total.index if str(s).startswith(prefixes)]
     supply = table.inputs_total.loc[suppliers, list(rows["industry"])].sum().to_numpy(float)
     theta = np.minimum(np.divide(value, supply, out=np.ones_like(value), where=supply > 0), 1.0)
@@ -182,7 +187,7 @@ def gdp_change(
     total, va_mean, dx_mean = _value_added(table, basis, margin, shocks, w_forward)
     scale = usd_per_unit(table, a) * years
     notes = list(table.notes)
-    if country == "JPN":
+    if country == "JPN" and own_consumption_value(country, commodity) is None:
         notes.append("Japan's commodity value borrows the US intensity per unit of first-use "
                      "output (estimate)")
     return GdpImpact(
