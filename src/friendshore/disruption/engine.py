@@ -7,7 +7,8 @@ A run (see docs/stress.md):
    a month; each distinct regime is computed once, vectorised over the draws that meet it:
    withhold → reroute spare capacity → clear the market → pass the shortfall one stage down
    (markets run upstream first; a producer short of its input loses that share of output);
-3. draws stockpiles down month by month against the monthly shortfall.
+3. draws stockpiles down month by month against the monthly shortfall, keeping each
+   country of interest's months of cover at the end of every month (the fan chart).
 
 There is no Python loop over draws; draws are processed in chunks sized to a memory budget,
 so 100,000 draws fit in 2 GB. Results do not depend on the chunk size.
@@ -43,12 +44,20 @@ from ..scenario.spec import (
 from .backend import get_backend, to_numpy
 from .steps import Allocator, fill, market_step
 
-__all__ = ["StressResult", "run_scenario"]
+__all__ = ["StressResult", "demand_weights", "run_scenario"]
 
 #: Memory budget for one chunk of draws (bytes); leaves headroom under 2 GB.
 CHUNK_BYTES = 600 * 2**20
 #: At most this many draws per numpy chunk, so progress callbacks come often enough.
 MAX_CHUNK = 20_000
+
+
+def demand_weights(base_demand: np.ndarray, reported: Sequence[int]) -> np.ndarray:
+    """(reported markets, countries) weights that sum each country's per-market figures
+    into one: its share of base demand per market, equal shares where it has no demand."""
+    d0 = np.asarray(base_demand)[list(reported)]
+    total = d0.sum(axis=0)
+    return np.where(total > 0, d0 / np.where(total > 0, total, 1.0), 1.0 / len(reported))
 
 
 @dataclass
@@ -59,7 +68,10 @@ class StressResult:
     ``shortfall_t`` (demand not met over the horizon, after stockpile release, in the
     market's unit), ``shortfall_share`` (0..1 of that country's demand over the horizon),
     ``price_multiplier`` (draws, markets; peak monthly price / pre-disruption price) and
-    ``stockpile_months`` (stockpile left at the end of the horizon, months of demand).
+    ``stockpile_months`` (stockpile left at the end of the horizon, months of demand) and
+    ``cover_path`` (draws, horizon months, countries; float32: months of demand left in
+    stock at the end of each month, weighted over the reported markets as
+    :meth:`country_arrays` weights them; read it with :meth:`cover_paths`).
     """
 
     scenario: Scenario
@@ -74,6 +86,7 @@ class StressResult:
     shortfall_share: np.ndarray
     price_multiplier: np.ndarray
     stockpile_months: np.ndarray
+    cover_path: np.ndarray
     assumptions: dict[str, Any] = field(default_factory=dict)
 
     def market_index(self, commodity: str, stage: str | None = None) -> int:
@@ -106,17 +119,22 @@ class StressResult:
         """
         c = self.countries.index(country)
         rep = list(self.reported)
-        d0 = self.base_demand[rep, c]
         horizon = self.scenario.horizon_months / 12.0
         short = self.shortfall_t[:, rep, c]
-        total = float(d0.sum()) * horizon
-        w = d0 / d0.sum() if d0.sum() > 0 else np.full(len(rep), 1.0 / len(rep))
+        total = float(self.base_demand[rep, c].sum()) * horizon
+        w = demand_weights(self.base_demand, rep)[:, c]
         return {
             "shortfall_t": short.sum(axis=1),
             "shortfall_share": short.sum(axis=1) / total if total > 0 else short.sum(axis=1) * 0,
             "price_multiplier": self.price_multiplier[:, rep] @ w,
             "stockpile_months": self.stockpile_months[:, rep, c] @ w,
         }
+
+    def cover_paths(self, country: str) -> np.ndarray:
+        """(draws, horizon months) float32: months of demand left in stock at the end of each
+        month, over the reported markets; the last month is ``country_arrays``'s
+        ``stockpile_months``."""
+        return self.cover_path[:, :, self.countries.index(country)]
 
 
 @dataclass
@@ -348,6 +366,7 @@ def run_scenario(
     out_dem = np.zeros((n_draws, m_count, c_count))
     out_price = np.ones((n_draws, m_count))
     out_stock = np.zeros((n_draws, m_count, c_count))
+    out_cover = np.zeros((n_draws, horizon, c_count), dtype=np.float32)
     dev = {
         "flows": xp.asarray(plan.flows), "capacity": xp.asarray(plan.capacity),
         "coi": xp.asarray(plan.coi, dtype=np.int64),
@@ -357,10 +376,14 @@ def run_scenario(
     }
     n = len(plan.countries)
     per_draw = 8 * (n * max(m_count, 1) * 40 + horizon * m_count * (c_count * 3 + 1)
-                    + n * max(len(plan.timed), 1))
+                    + horizon * c_count + n * max(len(plan.timed), 1))
     cap = MAX_CHUNK if backend == "numpy" else n_draws  # GPUs like big chunks
     chunk = int(min(n_draws, cap, max(256, chunk_bytes // per_draw)))
     d0 = plan.flows.sum(axis=1)[:, plan.coi]  # (M, C) base annual demand
+    monthly = xp.asarray(d0)[None] / 12.0
+    per_month = xp.where(monthly > 0, monthly, 1.0)
+    weights = xp.asarray(demand_weights(d0, plan.reported))[None]  # (1, R, C)
+    rep = xp.asarray(plan.reported, dtype=np.int64)
     months = np.arange(horizon)
     for a in range(0, n_draws, chunk):
         z = min(n_draws, a + chunk)
@@ -400,18 +423,19 @@ def run_scenario(
         releasable = xp.broadcast_to(stock * share, (b, m_count, c_count))
         released = xp.zeros((b, m_count, c_count))
         unmet = xp.zeros((b, m_count, c_count))
+        cover = xp.zeros((b, horizon, c_count))
         for t in range(horizon):
             need = short_m[:, t]
             rel = xp.where(start <= t, xp.minimum(releasable - released, need), 0.0)
             released += rel
             unmet += need - rel
-        monthly = xp.asarray(d0)[None] / 12.0
-        left = xp.broadcast_to(stock, (b, m_count, c_count)) - released
+            left = xp.where(monthly > 0, (stock - released) / per_month, 0.0)  # months
+            cover[:, t] = (left[:, rep] * weights).sum(axis=1)
         out_short[a:z] = to_numpy(unmet)
         out_dem[a:z] = to_numpy(dem_m.sum(axis=1) / 12.0)
         out_price[a:z] = to_numpy(price_m.max(axis=1))
-        out_stock[a:z] = to_numpy(xp.where(monthly > 0, left / xp.where(monthly > 0, monthly, 1),
-                                           0.0))
+        out_stock[a:z] = to_numpy(left)
+        out_cover[a:z] = to_numpy(cover)
         if progress is not None:
             progress(z / n_draws)
     share_out = np.divide(out_short, out_dem, out=np.zeros_like(out_short), where=out_dem > 0)
@@ -420,6 +444,6 @@ def run_scenario(
         markets=tuple(network.markets[m] for m in plan.markets),
         units=tuple(network.units[m] for m in plan.markets), reported=tuple(plan.reported),
         base_demand=d0, shortfall_t=out_short, shortfall_share=share_out,
-        price_multiplier=out_price, stockpile_months=out_stock,
+        price_multiplier=out_price, stockpile_months=out_stock, cover_path=out_cover,
         assumptions={k: values[k] for k in values if k.startswith("stress_")},
     )
