@@ -25,7 +25,7 @@ def test_zero_shortfall_and_no_price_rise_change_nothing(country: str) -> None:
 @given(
     a=st.floats(0, 1), b=st.floats(0, 1), price=st.floats(1, 5),
     country=st.sampled_from(["USA", "JPN"]),
-    commodity=st.sampled_from(["gallium", "germanium", "cobalt", "rare_earths", "copper"]),
+    commodity=st.sampled_from(["gallium", "germanium", "cobalt", "rare_earths", "copper", "lng"]),
 )
 def test_gdp_loss_never_falls_as_shortfall_grows(a, b, price, country, commodity) -> None:
     lo, hi = min(a, b), max(a, b)
