@@ -38,3 +38,12 @@ def store(built_store_path: Path, tmp_path: Path) -> Store:
     shutil.copy(built_store_path, path)
     with Store(path) as s:
         yield s
+
+
+@pytest.fixture(scope="module")
+def network(built_store_path: Path):
+    """The supply network built from the session store (read-only; one per test module)."""
+    from friendshore.network.build import build_network  # layer module: import on use
+
+    with Store(built_store_path) as s:
+        yield build_network(s)

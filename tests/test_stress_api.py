@@ -11,21 +11,12 @@ import pytest
 from typer.testing import CliRunner
 
 from friendshore.cli import app
-from friendshore.network.build import build_network
 from friendshore.network.checks import check_network
 from friendshore.results import STATS
 
 api = importlib.import_module("friendshore.api.stress")
 KEYS = {"shortfall_pct", "shortfall_t", "price_multiplier", "stockpile_months"}
 GDP_KEYS = {"gdp_change_usd", "top_industries", "gdp_not_modelled"}  # from api.ripple.stress_gdp
-
-
-@pytest.fixture(scope="module")
-def network(built_store_path):
-    from friendshore.store import Store
-
-    with Store(built_store_path) as s:
-        yield build_network(s)
 
 
 def test_network_from_store_is_consistent_and_matches_usgs(network):

@@ -15,21 +15,12 @@ from hypothesis import strategies as st
 from friendshore.network.build import (
     _calibrate_importer,
     _stage_demand,
-    build_network,
     lumped_codes,
     us_consumption_map,
 )
 from friendshore.network.checks import check_network
 
 api = importlib.import_module("friendshore.api.stress")
-
-
-@pytest.fixture(scope="module")
-def network(built_store_path):
-    from friendshore.store import Store
-
-    with Store(built_store_path) as s:
-        yield build_network(s)
 
 
 def _salient(code: str, year: int, column: str) -> float:

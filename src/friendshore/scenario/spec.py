@@ -71,15 +71,11 @@ class Fixed(_Model):
         return self.value, self.value
 
 
-class Uniform(_Model):
-    """Uniform on [low, high]."""
-
-    dist: Literal["uniform"]
-    low: float
-    high: float
+class _Interval(_Model):
+    """A distribution whose draws lie in [low, high] (each subclass declares both fields)."""
 
     @model_validator(mode="after")
-    def _order(self) -> Uniform:
+    def _order(self) -> _Interval:
         if self.low > self.high:
             raise ValueError(f"low ({self.low}) is greater than high ({self.high})")
         return self
@@ -89,7 +85,15 @@ class Uniform(_Model):
         return self.low, self.high
 
 
-class Triangular(_Model):
+class Uniform(_Interval):
+    """Uniform on [low, high]."""
+
+    dist: Literal["uniform"]
+    low: float
+    high: float
+
+
+class Triangular(_Interval):
     """Triangular with support [low, high] and peak at mode."""
 
     dist: Literal["triangular"]
@@ -105,12 +109,8 @@ class Triangular(_Model):
             )
         return self
 
-    def bounds(self) -> tuple[float, float]:
-        """Smallest and largest value a draw can take."""
-        return self.low, self.high
 
-
-class Normal(_Model):
+class Normal(_Interval):
     """Normal(mean, sd), truncated by clipping to [low, high] when given."""
 
     dist: Literal["normal"]
@@ -119,18 +119,8 @@ class Normal(_Model):
     low: float = -math.inf
     high: float = math.inf
 
-    @model_validator(mode="after")
-    def _order(self) -> Normal:
-        if self.low > self.high:
-            raise ValueError(f"low ({self.low}) is greater than high ({self.high})")
-        return self
 
-    def bounds(self) -> tuple[float, float]:
-        """Smallest and largest value a draw can take."""
-        return self.low, self.high
-
-
-class LogNormal(_Model):
+class LogNormal(_Interval):
     """exp(Normal(mu, sigma)), clipped to [low, high] when given; always positive."""
 
     dist: Literal["lognormal"]
@@ -138,16 +128,6 @@ class LogNormal(_Model):
     sigma: float = Field(ge=0)
     low: float = 0.0
     high: float = math.inf
-
-    @model_validator(mode="after")
-    def _order(self) -> LogNormal:
-        if self.low > self.high:
-            raise ValueError(f"low ({self.low}) is greater than high ({self.high})")
-        return self
-
-    def bounds(self) -> tuple[float, float]:
-        """Smallest and largest value a draw can take."""
-        return self.low, self.high
 
 
 Dist = Annotated[Fixed | Uniform | Triangular | Normal | LogNormal, Field(discriminator="dist")]
