@@ -34,6 +34,7 @@ __all__ = [
     "parse_numbers",
     "read_strict",
     "read_table",
+    "reject_first",
     "require_columns",
     "require_values",
 ]
@@ -136,6 +137,18 @@ def require_values(df: pd.DataFrame, columns: Iterable[str], file: str) -> None:
         if blank.any():
             row = int(df[ROW].iloc[int(blank.nonzero()[0][0])])
             raise IngestError("missing value", file=file, row=row, field=col)
+
+
+def reject_first(bad: pd.Series, df: pd.DataFrame, field: str, message: str, file: str) -> None:
+    """Raise ``message`` naming the first row of ``df`` where ``bad`` holds, if any.
+
+    ``{value!r}`` in ``message`` is that row's ``field`` cell; ``bad`` is aligned with ``df``.
+    """
+    mask = np.asarray(bad, dtype=bool)
+    if mask.any():
+        i = int(mask.nonzero()[0][0])
+        raise IngestError(message.format(value=df[field].iloc[i]), file=file,
+                          row=int(df[ROW].iloc[i]), field=field)
 
 
 def parse_numbers(

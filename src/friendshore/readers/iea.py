@@ -19,7 +19,15 @@ import pandas as pd
 from ..conventions.commodities import all_commodities, by_iea_mineral, normalise_name
 from ..conventions.countries import AGGREGATES, to_iso3
 from ..errors import IngestError
-from ._csv import ROW, clean_text, numbers, package_file, read_strict, require_columns
+from ._csv import (
+    ROW,
+    clean_text,
+    numbers,
+    package_file,
+    read_strict,
+    reject_first,
+    require_columns,
+)
 from .usgs_mcs import SUPPLY_COLUMNS
 
 __all__ = ["KIND", "load", "read", "shipped", "source_of"]
@@ -58,11 +66,7 @@ def source_of(path: Path) -> str:
 
 def _lookup(df: pd.DataFrame, col: str, table: dict, what: str, file: str) -> pd.Series:
     key = df[col].map(normalise_name)
-    unknown = ~key.isin(table)
-    if unknown.any():
-        i = unknown.idxmax()
-        raise IngestError(f"unknown {what} {df.at[i, col]!r}", file=file,
-                          row=int(df.at[i, ROW]), field=col)
+    reject_first(~key.isin(table), df, col, f"unknown {what} {{value!r}}", file)
     return key.map(table)
 
 
@@ -113,10 +117,8 @@ def read(path: str | Path) -> dict[str, pd.DataFrame]:
         "row_no": df[ROW],
     })
     dup = out.duplicated(["commodity", "stage", "country", "year", "scenario"], keep=False)
-    if dup.any():
-        i = dup.idxmax()
-        raise IngestError("duplicate row for the same mineral, stage, country and year",
-                          file=file, row=int(out.at[i, "row_no"]), field="row_label")
+    reject_first(dup, df, "row_label",
+                 "duplicate row for the same mineral, stage, country and year", file)
     return {"supply": out[SUPPLY_COLUMNS]}
 
 

@@ -22,7 +22,7 @@ import pandas as pd
 from ..assumptions import Assumptions
 from ..conventions.countries import to_iso3
 from ..errors import IngestError
-from ._csv import ROW, numbers, package_file, read_table
+from ._csv import ROW, numbers, package_file, read_table, reject_first
 
 __all__ = ["FILES", "KIND", "load", "read", "shipped"]
 
@@ -105,11 +105,8 @@ def _read_totals(path: Path, flow: str) -> dict[str, pd.DataFrame]:
 def _read_gem(path: Path) -> dict[str, pd.DataFrame]:
     raw = read_table(path, ["facility_type", "country", "status", "n_units",
                             "n_units_capacity_missing", "capacity_mtpa", "capacity_bcm_per_y"])
-    bad = ~raw["facility_type"].isin(["export", "import"])
-    if bad.any():
-        i = int(bad.to_numpy().nonzero()[0][0])
-        raise IngestError(f"facility type {raw['facility_type'].iloc[i]!r} is not export/import",
-                          file=path.name, row=int(raw[ROW].iloc[i]), field="facility_type")
+    reject_first(~raw["facility_type"].isin(["export", "import"]), raw, "facility_type",
+                 "facility type {value!r} is not export/import", path.name)
     terminals = pd.DataFrame({
         "facility_type": raw["facility_type"],
         "country": _iso3(raw["country"], path, "country", raw[ROW]),

@@ -28,7 +28,14 @@ import pandas as pd
 from ..conventions.commodities import by_hs6
 from ..conventions.countries import is_aggregate, to_iso3
 from ..errors import IngestError
-from ._csv import numbers, package_file, read_table, require_columns, require_values
+from ._csv import (
+    numbers,
+    package_file,
+    read_table,
+    reject_first,
+    require_columns,
+    require_values,
+)
 
 __all__ = ["KIND", "load", "read", "shipped", "shipped_comtrade"]
 
@@ -111,14 +118,10 @@ def _map_codes(codes: pd.Series, table: dict[str, str] | None, name: str, field:
     return codes.map(out)
 
 
-def _hs6(cells: pd.Series, name: str, field: str) -> pd.Series:
-    """Six-digit HS codes as text; anything else raises naming the row."""
-    hs = cells.str.strip()
-    bad = ~hs.str.fullmatch(r"\d{6}")
-    if bad.any():
-        i = int(bad.to_numpy().nonzero()[0][0])
-        raise IngestError(f"not an HS6 code: {cells.iloc[i]!r}", file=name, row=i + 2,
-                          field=field)
+def _hs6(raw: pd.DataFrame, field: str, name: str) -> pd.Series:
+    """Six-digit HS codes of ``raw[field]`` as text; anything else raises naming the row."""
+    hs = raw[field].str.strip()
+    reject_first(~hs.str.fullmatch(r"\d{6}"), raw, field, "not an HS6 code: {value!r}", name)
     return hs
 
 
@@ -135,7 +138,7 @@ def _baci(raw: pd.DataFrame, path: str | Path) -> pd.DataFrame:
     flows = pd.DataFrame(
         {
             "year": numbers(raw, "year", name, lower=1990, upper=2100).astype(int),
-            "hs6": _hs6(raw["hs6"], name, "hs6"),
+            "hs6": _hs6(raw, "hs6", name),
             "exporter": _map_codes(raw["exporter_iso3"].str.strip(), None, name,
                                    "exporter_iso3"),
             "importer": _map_codes(raw["importer_iso3"].str.strip(), None, name,
@@ -153,11 +156,8 @@ def _top(raw: pd.DataFrame, path: str | Path) -> pd.DataFrame:
     require_values(raw, ("year", "material", "exporter_iso2", "importer_iso2", "value_usd"),
                    name)
     material = raw["material"].str.strip().str.lower()
-    unknown = ~material.isin(list(_MATERIAL_HS6))
-    if unknown.any():
-        i = int(unknown.to_numpy().nonzero()[0][0])
-        raise IngestError(f"unknown material {raw['material'].iloc[i]!r}", file=name,
-                          row=i + 2, field="material")
+    reject_first(~material.isin(list(_MATERIAL_HS6)), raw, "material",
+                 "unknown material {value!r}", name)
     year = numbers(raw, "year", name, lower=1990, upper=2100).astype(int)
     iso2 = _iso2_to_iso3()
     flows = pd.DataFrame(
@@ -181,14 +181,10 @@ def _comtrade(raw: pd.DataFrame, path: str | Path) -> pd.DataFrame:
     name = Path(path).name
     require_values(raw, ("reporter", "partner", "cmd", "flow", "value"), name)
     flow = raw["flow"].str.strip().str.upper()
-    bad = ~flow.isin(["M", "X"])
-    if bad.any():
-        i = int(bad.to_numpy().nonzero()[0][0])
-        raise IngestError(f"flow must be M or X, not {raw['flow'].iloc[i]!r}", file=name,
-                          row=i + 2, field="flow")
+    reject_first(~flow.isin(["M", "X"]), raw, "flow", "flow must be M or X, not {value!r}", name)
     value = numbers(raw, "value", name, lower=0)
     kg = numbers(raw, "netwgt", name, lower=0)
-    hs = _hs6(raw["cmd"], name, "cmd")
+    hs = _hs6(raw, "cmd", name)
     partner = raw["partner"].str.strip()
     keep = (flow.eq("M") & ~partner.isin(list(_M49_NOT_COUNTRY))).to_numpy()
     sub = raw[keep]

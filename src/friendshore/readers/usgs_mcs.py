@@ -50,7 +50,15 @@ from ..conventions.commodities import (
 )
 from ..conventions.countries import AGGREGATES, to_iso3
 from ..errors import IngestError, UnknownNameError
-from ._csv import ROW, clean_text, package_file, parse_numbers, read_strict, require_columns
+from ._csv import (
+    ROW,
+    clean_text,
+    package_file,
+    parse_numbers,
+    read_strict,
+    reject_first,
+    require_columns,
+)
 
 __all__ = ["KIND", "load", "read", "shipped", "source_of"]
 
@@ -262,11 +270,7 @@ def _units(df: pd.DataFrame, file: str) -> pd.DataFrame:
         )
         keys = list(zip(df.loc[blank, "COMMODITY"], df.loc[blank, "TYPE"], strict=True))
         unit.loc[blank] = [fill.get(k, "") for k in keys]
-    unknown = ~unit.isin(UNITS)
-    if unknown.any():
-        i = unknown.idxmax()
-        raise IngestError(f"unknown unit {df.at[i, 'UNIT_MEAS']!r}", file=file,
-                          row=int(df.at[i, ROW]), field="UNIT_MEAS")
+    reject_first(~unit.isin(UNITS), df, "UNIT_MEAS", "unknown unit {value!r}", file)
     spec = unit.map(UNITS)
     return pd.DataFrame(
         {

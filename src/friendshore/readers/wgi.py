@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..conventions.countries import to_iso3
 from ..errors import IngestError
-from ._csv import numbers, package_file, read_table, require_values
+from ._csv import ROW, numbers, package_file, read_table, reject_first, require_values
 
 __all__ = ["INDICATORS", "KIND", "SOURCE", "load", "read", "shipped"]
 
@@ -40,11 +40,7 @@ def read(path: str | Path) -> dict[str, pd.DataFrame]:
     require_values(raw, ("code", "year", "indicator"), name)
     year = numbers(raw, "year", name, lower=1990, upper=2100)
     ind = raw["indicator"].str.strip().str.lower()
-    bad = ~ind.isin(INDICATORS)
-    if bad.any():
-        i = int(bad.to_numpy().nonzero()[0][0])
-        raise IngestError(f"unknown indicator {raw['indicator'].iloc[i]!r}", file=name,
-                          row=i + 2, field="indicator")
+    reject_first(~ind.isin(INDICATORS), raw, "indicator", "unknown indicator {value!r}", name)
     codes = raw["code"].str.strip()
     iso = {c: to_iso3(c, file=name, row=int((codes == c).to_numpy().argmax()) + 2,
                       field="code") for c in codes.unique()}
@@ -57,15 +53,13 @@ def read(path: str | Path) -> dict[str, pd.DataFrame]:
             "pctrank": numbers(raw, "pctrank", name, missing=("..",), lower=0, upper=100),
         }
     )
-    agg = out["country"].isin(["WLD", "OTH"])
-    if agg.any():
-        i = int(agg.to_numpy().nonzero()[0][0])
-        raise IngestError("aggregate, not a country", file=name, row=i + 2, field="code")
+    reject_first(out["country"].isin(["WLD", "OTH"]), raw, "code", "aggregate, not a country",
+                 name)
     dup = out.duplicated(["country", "year", "indicator"])
     if dup.any():
         i = int(dup.to_numpy().nonzero()[0][0])
         raise IngestError(f"{out['country'].iloc[i]} appears twice for this year and indicator",
-                          file=name, row=i + 2, field="code")
+                          file=name, row=int(raw[ROW].iloc[i]), field="code")
     return {"governance": out}
 
 
