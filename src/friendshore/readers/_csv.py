@@ -133,10 +133,7 @@ def require_columns(df: pd.DataFrame, columns: Iterable[str], file: str) -> None
 def require_values(df: pd.DataFrame, columns: Iterable[str], file: str) -> None:
     """Raise naming the first row with a blank cell in one of ``columns`` (e.g. truncation)."""
     for col in columns:
-        blank = df[col].isna().to_numpy()
-        if blank.any():
-            row = int(df[ROW].iloc[int(blank.nonzero()[0][0])])
-            raise IngestError("missing value", file=file, row=row, field=col)
+        reject_first(df[col].isna(), df, col, "missing value", file)
 
 
 def reject_first(bad: pd.Series, df: pd.DataFrame, field: str, message: str, file: str) -> None:

@@ -85,9 +85,7 @@ def read(path: str | Path) -> dict[str, pd.DataFrame]:
     stage = _lookup(df, "stage", STAGES, "IEA stage", file)
     factor = _lookup(df, "unit", UNITS, "unit", file)
     year = numbers(df, "year", file)
-    if year.isna().any():
-        raise IngestError("missing year", file=file, row=int(df.at[year.isna().idxmax(), ROW]),
-                          field="year")
+    reject_first(year.isna(), df, "year", "missing year", file)
     value = numbers(df, "value", file, qualified=True)
     countries = {}
     for label, row in zip(df["row_label"], df[ROW], strict=True):

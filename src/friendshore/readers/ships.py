@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..conventions.countries import to_iso3
 from ..errors import IngestError
-from ._csv import ROW, numbers, package_file, read_table
+from ._csv import ROW, numbers, package_file, read_table, reject_first
 
 __all__ = ["KIND", "SOURCE", "load", "read", "shipped"]
 
@@ -35,9 +35,7 @@ def read(path: str | Path) -> dict[str, pd.DataFrame]:
     name = Path(path).name
     raw = read_table(path, _COLUMNS)
     years = numbers(raw, "Year", name, lower=0)
-    if years.isna().any():
-        raise IngestError("missing year", file=name, row=int(years.isna().idxmax()) + 2,
-                          field="Year")
+    reject_first(years.isna(), raw, "Year", "missing year", name)
     gt = numbers(raw, "Gross Tonnage", name, lower=0)
     pct = numbers(raw, "Percentage of total all economies", name, lower=0)
     codes = raw["Country"].astype(str).str.strip()

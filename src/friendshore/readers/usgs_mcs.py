@@ -299,10 +299,7 @@ def _world_rows(raw: pd.DataFrame, file: str) -> pd.DataFrame:
                           field="PROD_YYYY")
     for col in ("COMMODITY", "COUNTRY", "TYPE"):
         raw[col] = raw[col].map(clean_text)
-        empty = raw[col] == ""
-        if empty.any():
-            raise IngestError("empty cell", file=file, row=int(raw.loc[empty.idxmax(), ROW]),
-                              field=col)
+        reject_first(raw[col] == "", raw, col, "empty cell", file)
     df = _map_series(raw, file).reset_index(drop=True)
     df = df.merge(_country_table(df["COUNTRY"], df[ROW], file), on="COUNTRY", how="left")
     df = pd.concat([df, _units(df, file)], axis=1)
@@ -525,10 +522,8 @@ def _salient_cells(path: Path) -> pd.DataFrame:
     first = int(df[ROW].iloc[0])
     slugs = [s for s, _ in _slugs_for("salient", label, file=file, row=first, field="Commodity")]
     years = df["Year"].map(clean_text)
-    if not years.str.fullmatch(r"\d{4}").all():
-        i = (~years.str.fullmatch(r"\d{4}")).idxmax()
-        raise IngestError(f"bad year {years[i]!r}", file=file, row=int(df.at[i, ROW]),
-                          field="Year")
+    reject_first(~years.str.fullmatch(r"\d{4}"), df.assign(Year=years), "Year",
+                 "bad year {value!r}", file)
     fixed = ("DataSource", "Source", "Commodity", "Year", ROW)
     var_cols = [c for c in df.columns if c not in fixed]
     long = df.assign(year=years.astype(int), usgs_name=label).melt(
