@@ -30,6 +30,7 @@ __all__ = [
     "runs",
     "scenarios",
     "stress",
+    "summarise_stress",
     "sweep",
 ]
 
@@ -110,6 +111,31 @@ def country_summary(result: StressResult, country: str) -> dict[str, dict[str, f
     return {key: summarise(values, TAILS[key]) for key, values in per_draw.items()}
 
 
+def summarise_stress(
+    result: StressResult, save: bool = False, store: Store | None = None
+) -> dict[str, Any]:
+    """Summarise a :func:`run_stress` result per country of interest (what :func:`stress`
+    returns), saving the run's inputs, seed and outputs in one transaction when ``save``.
+
+    Callers that also need the per-draw arrays (charts, reports) run the scenario once with
+    :func:`run_stress` and pass the result here.
+    """
+    out: dict[str, Any] = {
+        "scenario": result.scenario.name,
+        "draws": result.draws,
+        "seed": result.seed,
+        "countries": {c: {**country_summary(result, c), **stress_gdp(result, c)}
+                      for c in result.countries},
+    }
+    if save:
+        inputs = {"scenario": result.scenario.model_dump(mode="json"),
+                  "assumptions": result.assumptions,
+                  "markets": [f"{c}/{s}" for c, s in result.markets]}
+        out["run_id"] = get_store(store).save_run("stress", result.scenario.name, inputs, out,
+                                                  seed=result.seed)
+    return out
+
+
 def stress(
     scenario: str | Path | Mapping[str, Any] | Scenario,
     draws: int | None = None,
@@ -126,27 +152,14 @@ def stress(
     Returns ``{"scenario", "draws", "seed", "countries": {ISO3: {"shortfall_pct",
     "shortfall_t", "price_multiplier", "stockpile_months", "gdp_change_usd",
     "top_industries", "gdp_not_modelled"}}}`` (GDP from :func:`~.ripple.stress_gdp`; plus
-    ``run_id`` when
-    ``save``); the run's inputs, seed and outputs are then saved in one transaction.
+    ``run_id`` when ``save``); the run's inputs, seed and outputs are then saved in one
+    transaction. It is ``summarise_stress(run_stress(...), save, store)``.
     """
     scenario = load_scenario(scenario)  # structure and distributions first: no store needed
     st = get_store(store)
     result = run_stress(scenario, draws=draws, seed=seed, countries=countries,
                         assumptions=assumptions, backend=backend, progress=progress, store=st)
-    out: dict[str, Any] = {
-        "scenario": result.scenario.name,
-        "draws": result.draws,
-        "seed": result.seed,
-        "countries": {c: {**country_summary(result, c), **stress_gdp(result, c)}
-                      for c in result.countries},
-    }
-    if save:
-        inputs = {"scenario": result.scenario.model_dump(mode="json"),
-                  "assumptions": result.assumptions,
-                  "markets": [f"{c}/{s}" for c, s in result.markets]}
-        out["run_id"] = st.save_run("stress", result.scenario.name, inputs, out,
-                                    seed=result.seed)
-    return out
+    return summarise_stress(result, save=save, store=st)
 
 
 def runs(kind: str | None = None, store: Store | None = None) -> list[dict[str, Any]]:

@@ -108,31 +108,22 @@ def _histogram_figure(dist: Mapping[str, Any]) -> go.Figure:
     return fig
 
 
-def _cover_figure(dist: Mapping[str, Any]) -> tuple[go.Figure, str]:
-    """The monthly cover fan where the engine reports paths, else end-of-horizon quantiles."""
+def _cover_figure(dist: Mapping[str, Any]) -> go.Figure:
+    """The monthly months-of-cover fan: P5–P95 and P25–P75 bands and the median per country."""
     fig = go.Figure()
-    if all("cover_fan" in d for d in dist.values()):
-        for i, (iso, d) in enumerate(dist.items()):
-            f, color = d["cover_fan"], COLORS[i % len(COLORS)]
-            for lo, hi, alpha in (("p5", "p95", 0.18), ("p25", "p75", 0.35)):
-                fig.add_scatter(x=f["month"], y=f[lo], mode="lines", line_width=0,
-                                showlegend=False, hoverinfo="skip")
-                fig.add_scatter(x=f["month"], y=f[hi], mode="lines", line_width=0, fill="tonexty",
-                                opacity=alpha, line_color=color, name=f"{iso} {lo.upper()}–"
-                                f"{hi.upper()}")
-            fig.add_scatter(x=f["month"], y=f["p50"], mode="lines", line_color=color,
-                            name=f"{iso} median")
-        fig.update_layout(xaxis_title="month after the shock",
-                          yaxis_title="months of demand covered")
-        return fig, "Months of stockpile cover by month: P5–P95 and P25–P75 bands, median line."
     for i, (iso, d) in enumerate(dist.items()):
-        q = d["cover_quantiles"]
-        fig.add_box(name=iso, q1=[q["p25"]], median=[q["p50"]], q3=[q["p75"]],
-                    lowerfence=[q["p5"]], upperfence=[q["p95"]], x=[iso],
-                    marker_color=COLORS[i % len(COLORS)])
-    fig.update_layout(yaxis_title="months of demand", showlegend=False)
-    return fig, ("Months of stockpile cover left at the end of the horizon (box: P25–P75 and "
-                 "median; whiskers: P5 and P95). The engine reports end-of-horizon cover only.")
+        f, color = d["cover_fan"], COLORS[i % len(COLORS)]
+        for lo, hi, alpha in (("p5", "p95", 0.18), ("p25", "p75", 0.35)):
+            fig.add_scatter(x=f["month"], y=f[lo], mode="lines", line_width=0,
+                            showlegend=False, hoverinfo="skip")
+            fig.add_scatter(x=f["month"], y=f[hi], mode="lines", line_width=0, fill="tonexty",
+                            opacity=alpha, line_color=color, name=f"{iso} {lo.upper()}–"
+                            f"{hi.upper()}")
+        fig.add_scatter(x=f["month"], y=f["p50"], mode="lines", line_color=color,
+                        name=f"{iso} median")
+    fig.update_layout(xaxis_title="month after the shock",
+                      yaxis_title="months of demand covered")
+    return fig
 
 
 def _results_table(out: Mapping[str, Any]) -> pd.DataFrame:
@@ -169,7 +160,6 @@ def render_stress_report(
     out = stress_with_distributions(spec, draws=draws, seed=seed, countries=countries,
                                     progress=progress, store=store)
     dist = out["distributions"]
-    cover_fig, cover_note = _cover_figure(dist)
     table = Assumptions(spec.assumptions).table()
     money = {"GDP change (US$)"}
     results = _results_table(out)
@@ -193,8 +183,10 @@ mean of the worst 5 % of draws (lowest for stockpile cover).</p>
 <h2>Shortfall distribution</h2>
 <div class="chart">{_figure(_histogram_figure(dist))}</div>
 <h2>Stockpile cover</h2>
-<div class="chart">{_figure(cover_fig)}</div>
-<p class="note">{html.escape(cover_note)}</p>
+<div class="chart">{_figure(_cover_figure(dist))}</div>
+<p class="note">Months of demand left in stock at the end of each month after the shock
+(stockpile release against the shortfall): P5–P95 and P25–P75 bands across draws, median
+line.</p>
 <h2>Most affected industries</h2>
 {_table(industries) if len(industries) else
  '<p class="note">No industry effects in this result.</p>'}

@@ -44,8 +44,8 @@ def _fan(paths: np.ndarray) -> dict[str, list[float]]:
 
 def stress_distributions(result: Any, bins: int = 40) -> dict[str, Any]:
     """Per country of interest: histograms of shortfall %, price multiplier and stockpile
-    months, the quantiles of end-of-horizon cover, and the monthly cover fan when the engine
-    reports stockpile paths (``result.cover_paths(country)``, shaped draws x months)."""
+    months, the quantiles of end-of-horizon cover, and the monthly cover fan (quantile bands
+    of ``result.cover_paths(country)``, draws x months)."""
     out: dict[str, Any] = {}
     for country in result.countries:
         arrays = result.country_arrays(country)
@@ -58,9 +58,7 @@ def stress_distributions(result: Any, bins: int = 40) -> dict[str, Any]:
                                         np.percentile(cover, FAN_QUANTILES).tolist(),
                                         strict=True)),
         }
-        paths = getattr(result, "cover_paths", None)
-        if callable(paths):
-            entry["cover_fan"] = _fan(np.asarray(paths(country), dtype=float))
+        entry["cover_fan"] = _fan(np.asarray(result.cover_paths(country), dtype=float))
         out[country] = entry
     return out
 
@@ -79,20 +77,15 @@ def stress_with_distributions(
 ) -> dict[str, Any]:
     """``friendshore.stress(...)``'s JSON body, plus ``distributions`` when ``charts``.
 
-    The distributions come from :func:`friendshore.run_stress` with the seed the summary
-    reports, so they are the very draws the summary describes.
+    The scenario runs once (:func:`friendshore.run_stress`); the summary
+    (:func:`friendshore.summarise_stress`) and the distributions both come from that result,
+    so they describe the very same draws.
     """
-    report = progress or (lambda _f: None)
-    share = 0.7 if charts else 1.0
-    out = jsonable(fs_api.stress(
-        scenario, draws=draws, seed=seed, countries=countries, save=save,
-        assumptions=assumptions, progress=lambda f: report(share * f), store=store,
-    ))
+    result = fs_api.run_stress(
+        scenario, draws=draws, seed=seed, countries=countries, assumptions=assumptions,
+        store=store, progress=progress,
+    )
+    out = jsonable(fs_api.summarise_stress(result, save=save, store=store))
     if charts:
-        result = fs_api.run_stress(
-            scenario, draws=out["draws"], seed=out["seed"], countries=countries,
-            assumptions=assumptions, store=store,
-            progress=lambda f: report(share + (1 - share) * f),
-        )
         out["distributions"] = stress_distributions(result)
     return out

@@ -35,37 +35,22 @@ const Results = (() => {
                           yaxis: { title: { text: "% of draws" } }, legend: { orientation: "h", y: 1.1 } });
   }
 
-  // Fan chart of months of cover per month when the engine reports paths; otherwise the
-  // quantiles of cover left at the end of the horizon.
+  // Fan chart of the months of stockpile cover left at the end of each month.
   function cover(el, out, titleEl, noteEl) {
-    const entries = Object.entries(out.distributions || {});
-    const fan = entries.filter(([, d]) => d.cover_fan);
-    if (fan.length) {
-      const traces = [];
-      fan.forEach(([iso, d], i) => {
-        const f = d.cover_fan, c = COLORS[i % COLORS.length];
-        const band = (lo, hi, alpha, label) => [
-          { x: f.month, y: f[lo], mode: "lines", line: { width: 0 }, showlegend: false, hoverinfo: "skip" },
-          { x: f.month, y: f[hi], mode: "lines", line: { width: 0 }, fill: "tonexty",
-            fillcolor: hexA(c, alpha), name: `${iso} ${label}` },
-        ];
-        traces.push(...band("p5", "p95", 0.18, "P5–P95"), ...band("p25", "p75", 0.35, "P25–P75"));
-        traces.push({ x: f.month, y: f.p50, mode: "lines", line: { color: c, width: 2 }, name: `${iso} median` });
-      });
-      titleEl.textContent = "Months of stockpile cover, by month";
-      FS.plot(el, traces, { xaxis: { title: { text: "month after the shock" } }, yaxis: { title: { text: "months of demand covered" }, rangemode: "tozero" } });
-      noteEl.textContent = "Bands: P5–P95 and P25–P75 across draws; line: median.";
-      return;
-    }
-    const traces = entries.map(([iso, d], i) => {
-      const q = d.cover_quantiles, c = COLORS[i % COLORS.length];
-      return { type: "box", name: iso, q1: [q.p25], median: [q.p50], q3: [q.p75], lowerfence: [q.p5],
-               upperfence: [q.p95], x: [iso], marker: { color: c }, fillcolor: hexA(c, 0.3) };
+    const traces = [];
+    Object.entries(out.distributions || {}).forEach(([iso, d], i) => {
+      const f = d.cover_fan, c = COLORS[i % COLORS.length];
+      const band = (lo, hi, alpha, label) => [
+        { x: f.month, y: f[lo], mode: "lines", line: { width: 0 }, showlegend: false, hoverinfo: "skip" },
+        { x: f.month, y: f[hi], mode: "lines", line: { width: 0 }, fill: "tonexty",
+          fillcolor: hexA(c, alpha), name: `${iso} ${label}` },
+      ];
+      traces.push(...band("p5", "p95", 0.18, "P5–P95"), ...band("p25", "p75", 0.35, "P25–P75"));
+      traces.push({ x: f.month, y: f.p50, mode: "lines", line: { color: c, width: 2 }, name: `${iso} median` });
     });
-    titleEl.textContent = "Months of stockpile cover left at the end of the horizon";
-    FS.plot(el, traces, { yaxis: { title: { text: "months of demand" }, rangemode: "tozero" }, showlegend: false });
-    noteEl.textContent = "Box: P25–P75 with the median; whiskers: P5 and P95 across draws. " +
-      "The stress engine reports cover at the end of the horizon only, so no monthly fan is drawn.";
+    titleEl.textContent = "Months of stockpile cover, by month";
+    FS.plot(el, traces, { xaxis: { title: { text: "month after the shock" } }, yaxis: { title: { text: "months of demand covered" }, rangemode: "tozero" } });
+    noteEl.textContent = "Months of demand left in stock at the end of each month. Bands: P5–P95 and P25–P75 across draws; line: median.";
   }
 
   function industries(el, out) {
