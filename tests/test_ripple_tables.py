@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import numpy as np
 import pytest
 
@@ -65,9 +67,7 @@ def test_unknown_industry_lists_close_matches() -> None:
 
 
 def test_bad_cell_names_file_row_and_field(tmp_path) -> None:
-    src = io_tables.data_dir() / "japan_mic_2015"
-    for f in src.iterdir():
-        (tmp_path / f.name).write_bytes(f.read_bytes())
+    shutil.copytree(io_tables.data_dir() / "japan_mic_2015", tmp_path, dirs_exist_ok=True)
     path = tmp_path / "japan_io_2015_13sector_billion_yen.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     cells = lines[2].split(",")
@@ -90,9 +90,7 @@ def test_reader_validates_each_shipped_folder() -> None:
 
 
 def test_bea_reader_names_missing_column(tmp_path) -> None:
-    src = io_tables.data_dir() / "us_bea_summary"
-    for f in src.iterdir():
-        (tmp_path / f.name).write_bytes(f.read_bytes())
+    shutil.copytree(io_tables.data_dir() / "us_bea_summary", tmp_path, dirs_exist_ok=True)
     path = tmp_path / "Summary_Use_2017_PRO_BeforeRedef_17sch.csv"
     text = path.read_text(encoding="utf-8").replace("3364OT,", "3364XX,", 1)
     path.write_text(text, encoding="utf-8")
