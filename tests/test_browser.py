@@ -184,6 +184,15 @@ def test_stress_run_shows_cards_and_histogram(page, tmp_path: Path) -> None:
     plotted(page, "#cover")
     cards = page.locator("#cards .card h3").all_inner_texts()
     assert cards == ["USA", "JPN"]
+    # the months-of-cover fan: per country two filled bands and a median line, month by month
+    fan = page.evaluate("document.querySelector('#cover').data"
+                        ".map(t => [t.name || '', t.fill || '', t.x.length])")
+    names = [name for name, _, _ in fan]
+    assert "USA median" in names and "JPN median" in names
+    assert sum(fill == "tonexty" for _, fill, _ in fan) == 4
+    assert {n for _, _, n in fan} == {12}  # the scenario's 12-month horizon
+    assert page.locator("#cover path.js-fill").count() >= 4
+    assert page.inner_text("#cover-title") == "Months of stockpile cover, by month"
     assert "saved as run" in page.inner_text("#progress-text")
     assert page.evaluate("document.querySelector('#progress-bar').style.width") == "100%"
     shoot(page, tmp_path, "stress")

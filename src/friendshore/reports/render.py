@@ -116,9 +116,10 @@ def _cover_figure(dist: Mapping[str, Any]) -> go.Figure:
         for lo, hi, alpha in (("p5", "p95", 0.18), ("p25", "p75", 0.35)):
             fig.add_scatter(x=f["month"], y=f[lo], mode="lines", line_width=0,
                             showlegend=False, hoverinfo="skip")
+            rgb = ",".join(str(int(color[k:k + 2], 16)) for k in (1, 3, 5))
             fig.add_scatter(x=f["month"], y=f[hi], mode="lines", line_width=0, fill="tonexty",
-                            opacity=alpha, line_color=color, name=f"{iso} {lo.upper()}–"
-                            f"{hi.upper()}")
+                            fillcolor=f"rgba({rgb},{alpha})", line_color=color,
+                            name=f"{iso} {lo.upper()}–{hi.upper()}")
         fig.add_scatter(x=f["month"], y=f["p50"], mode="lines", line_color=color,
                         name=f"{iso} median")
     fig.update_layout(xaxis_title="month after the shock",
