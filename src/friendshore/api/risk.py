@@ -4,11 +4,19 @@
 latest observed year, USGS before IEA), the WGI, US net import reliance (USGS MCS Fig2/T5) and
 trade flows (BACI), and computes the metrics of :mod:`friendshore.risk` for all commodities
 at once. Formulas and assumptions: docs/risk.md.
+
+A computed table is kept per store object, keyed on the request (commodities, year,
+assumption overrides) and on every source's ``loaded_at``, so repeated calls (the web
+server's ``/api/risk``) cost one small query, and any (re)load of a source recomputes.
 """
 
 from __future__ import annotations
 
 import csv
+import json
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
@@ -47,6 +55,12 @@ _KEYS = ["commodity", "stage"]
 _PARTS = [*RISK_FIELDS, *_EXTRA, "us_year"]
 _MULTI = ("risk_eol_rir", "risk_si_sr", "risk_export_restriction_factor")
 _N_SOURCES = 4
+#: Risk tables kept per store (the most recently used ones).
+_CACHE_SIZE = 32
+_cache: weakref.WeakKeyDictionary[Store, OrderedDict[tuple, pd.DataFrame]] = (
+    weakref.WeakKeyDictionary())
+_cache_lock = threading.Lock()  # guards _cache
+_compute_lock = threading.Lock()  # one computation at a time: callers of the same table wait
 
 
 def risk_assumptions(overrides: Mapping[str, Any] | None = None) -> Assumptions:
@@ -236,6 +250,36 @@ def risk(
     if commodities is not None:
         names = [commodities] if isinstance(commodities, str) else list(commodities)
         wanted = {validate_commodity(c, where="risk") for c in names}
+    key = (queries_risk.sources_loaded(st), tuple(sorted(wanted)) if wanted is not None else None,
+           year, json.dumps(dict(assumptions or {}), sort_keys=True, default=repr))
+    table = _cached(st, key)
+    if table is None:
+        with _compute_lock:
+            table = _cached(st, key)
+            if table is None:
+                table = _risk_table(st, a, wanted, year)
+                with _cache_lock:
+                    tables = _cache.setdefault(st, OrderedDict())
+                    tables[key] = table
+                    while len(tables) > _CACHE_SIZE:
+                        tables.popitem(last=False)
+    return table.copy()
+
+
+def _cached(store: Store, key: tuple) -> pd.DataFrame | None:
+    """The risk table kept for ``key`` on ``store``, if any (marked most recently used)."""
+    with _cache_lock:
+        tables = _cache.get(store)
+        if tables is None or key not in tables:
+            return None
+        tables.move_to_end(key)
+        return tables[key]
+
+
+def _risk_table(
+    st: Store, a: Assumptions, wanted: set[str] | None, year: int | None
+) -> pd.DataFrame:
+    """Compute the risk table (see :func:`risk`); ``wanted`` limits the commodities."""
     _check_trade_source(st, a["risk_trade_source"])
     prod = queries_risk.picked_rows(st, "production", year)
     if prod.empty and year is not None:

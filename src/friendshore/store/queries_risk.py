@@ -13,6 +13,7 @@ __all__ = [
     "governance_mean",
     "observed_years",
     "picked_rows",
+    "sources_loaded",
     "trade_by_partner",
     "trade_sources",
     "trade_totals",
@@ -21,6 +22,12 @@ __all__ = [
 
 #: Source kinds in order of preference for the same commodity, stage and year (as in atlas).
 _KIND_ORDER = "CASE src.kind WHEN 'usgs-mcs' THEN 0 WHEN 'iea' THEN 1 ELSE 9 END"
+
+
+def sources_loaded(store: Store) -> tuple[tuple[str, str], ...]:
+    """(source, loaded_at) of every loaded source: changes whenever any source is (re)loaded."""
+    df = store.query("SELECT source, CAST(loaded_at AS VARCHAR) AS t FROM sources ORDER BY source")
+    return tuple(zip(df["source"], df["t"].fillna(""), strict=True))
 
 
 def picked_rows(store: Store, measure: str, year: int | None) -> pd.DataFrame:
