@@ -287,7 +287,7 @@ def create_app(
         draws = req.draws or scenario.draws
         if draws > limits.max_draws:
             return _field_error("body.scenario.draws", f"at most {limits.max_draws} draws per run")
-        for name in ("stress", "run_stress"):
+        for name in ("run_stress", "summarise_stress"):
             layer_fn(name)  # a missing layer answers 501 now, not as a failed job
 
         def job(progress: Callable[[float], None]) -> Any:
