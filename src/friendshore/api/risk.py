@@ -29,7 +29,7 @@ from ..conventions.commodities import all_commodities, validate_commodity, valid
 from ..conventions.countries import group_members, validate_iso3
 from ..errors import FriendshoreError, UnknownNameError
 from ..metrics.concentration import concentration_table, scale_wgi
-from ..metrics.crm import eu_supply_risk
+from ..metrics.crm import eu_supply_risk, sourcing_hhi_wgi
 from ..metrics.exposure import import_shares, net_import_reliance, reserves_to_production
 from ..store import Store, queries_risk
 from ._base import get_store
@@ -49,6 +49,8 @@ _EXTRA = [
     "us_import_sources", "jpn_production", "jpn_net_imports_t", "jpn_net_exporter",
     "jpn_import_sources", "jpn_top_source", "jpn_top_source_share", "jpn_china_import_share",
     "trade_year", "trade_hs6", "jpn_sourcing_hhi_wgi", "jpn_supply_risk", "eol_rir", "si_sr",
+    "eu_production", "eu_net_imports_t", "eu_import_reliance", "eu_sourcing_hhi_wgi",
+    "eu_supply_risk_ec2017",
 ]
 _KEYS = ["commodity", "stage"]
 #: Columns the parts of ``risk()`` contribute (besides the documented fields and extras).
@@ -231,6 +233,49 @@ def _japan_sourcing(store: Store, a: Assumptions, tot: pd.DataFrame,
     return conc.set_index(_KEYS)["hhi_wgi"].rename("jpn_sourcing_hhi_wgi")
 
 
+def _eu(store: Store, a: Assumptions, prod: pd.DataFrame) -> pd.DataFrame:
+    """EU import reliance and HHI_WGI,t of EU sourcing (EC 2017) per commodity x stage: the
+    members' production in the row's series plus extra-EU trade (flows inside the EU skipped)."""
+    members = group_members(a["risk_eu_group"])
+    tot = queries_risk.trade_totals_group(store, a["risk_trade_source"], members)
+    if tot.empty:
+        return pd.DataFrame(columns=_KEYS)
+    tot = tot[tot["year"] == tot.groupby(_KEYS)["year"].transform("max")]
+    tot = tot.groupby(_KEYS, as_index=False).agg(
+        eu_trade_year=("year", "max"), hs6=("hs6", "first"),
+        imports_t=("imports_t", "sum"), exports_t=("exports_t", "sum"))
+    own = prod[prod["country"].isin(members)]
+    # a member's withheld value (W) leaves the region's production unknown
+    listed = own.groupby(_KEYS)["value"].sum().where(
+        ~own["value"].isna().groupby([own[k] for k in _KEYS]).any())
+    idx = tot.set_index(_KEYS).index
+    usgs = idx.isin(prod[prod["kind"] == "usgs-mcs"].set_index(_KEYS).index)
+    zero_ok = bool(a["risk_eu_unlisted_production_zero"])
+    p = np.where(idx.isin(listed.index), listed.reindex(idx).to_numpy(),
+                 np.where(usgs & zero_ok, 0.0, np.nan))
+    f = tot["hs6"].map(_content_factors()).to_numpy(dtype=float)
+    out = tot[_KEYS].assign(
+        eu_production=p, eu_net_imports_t=tot["imports_t"] - tot["exports_t"],
+        eu_import_reliance=net_import_reliance(p, tot["imports_t"], tot["exports_t"], f))
+    # sourcing mix in the production basis; f cancels where the EU produces none
+    ok = np.isfinite(p) & ((p == 0) | np.isfinite(f))
+    basis = pd.Series(np.where(p > 0, f, 1.0), index=idx)[ok]
+    flows = queries_risk.trade_by_partner_group(store, a["risk_trade_source"], members)
+    flows = flows.join(tot.set_index(_KEYS)["eu_trade_year"], on=_KEYS)
+    flows = flows[flows["year"] == flows["eu_trade_year"]].join(basis.rename("f"), on=_KEYS,
+                                                                 how="inner")
+    year = int(tot["eu_trade_year"].max())
+    _wy, wgi = _wgi_by_year(store, a, [year])[year]
+    countries = pd.Series(sorted(set(flows["exporter"]) | set(own["country"])))
+    hhi = sourcing_hhi_wgi(
+        own.join(basis.rename("f"), on=_KEYS, how="inner"),
+        flows.assign(value=flows["quantity"] * flows["f"]), wgi,
+        wgi_missing=float(a["risk_wgi_missing"]),
+        trade_factor=dict(zip(countries, _per_key(a["risk_export_restriction_factor"],
+                                                  countries), strict=True)))
+    return out.join(hhi.rename("eu_sourcing_hhi_wgi"), on=_KEYS)
+
+
 def risk(
     commodities: Iterable[str] | str | None = None,
     year: int | None = None,
@@ -293,6 +338,7 @@ def _risk_table(
     us = _us(st)
     jp = _japan(st, a, prod)
     out = out.merge(us, on=_KEYS, how="outer").merge(jp, on=_KEYS, how="outer")
+    out = out.merge(_eu(st, a, prod), on=_KEYS, how="left")
     # a part with no rows (e.g. no production series for the selection) lacks its columns
     out = out.reindex(columns=list(dict.fromkeys([*out.columns, *_PARTS])))
     if wanted is not None:
@@ -310,6 +356,9 @@ def _risk_table(
     out["jpn_supply_risk"] = eu_supply_risk(
         out["hhi_wgi"], out["eol_rir"], out["si_sr"],
         hhi_wgi_eu=out["jpn_sourcing_hhi_wgi"], import_reliance=out["jpn_import_reliance"])
+    out["eu_supply_risk_ec2017"] = eu_supply_risk(
+        out["hhi_wgi"], out["eol_rir"], out["si_sr"],
+        hhi_wgi_eu=out["eu_sourcing_hhi_wgi"], import_reliance=out["eu_import_reliance"])
     for col in ("us_net_exporter", "jpn_net_exporter", "reserves_lower_bound"):
         out[col] = out[col].astype("boolean")
     out = out.sort_values(_KEYS, key=lambda s: s.map(_stage_order) if s.name == "stage" else s)

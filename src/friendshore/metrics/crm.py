@@ -12,13 +12,23 @@ the 0–10 rescaled WGI and the export-restriction factor ``t``), ``IR`` the EU 
 reliance, ``EOL_RIR`` the end-of-life recycling input rate and ``SI_SR`` the substitution
 index for supply risk. Without EU sourcing data the global-supply form is used:
 ``SR = HHI_WGI,t(GS) · (1 − EOL_RIR) · SI_SR``.
+
+``IR = (M − X) / (P + M − X)`` (imports and exports with the rest of the world, domestic
+production ``P``) is :func:`friendshore.metrics.exposure.net_import_reliance`.
+:func:`sourcing_hhi_wgi` gives ``HHI_WGI(EU sourcing)`` of a region's sourcing mix: its own
+production by producing country plus its imports by origin.
 """
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Mapping, Sequence
 
-__all__ = ["eu_supply_risk"]
+import numpy as np
+import pandas as pd
+
+from .concentration import concentration_table
+
+__all__ = ["eu_supply_risk", "sourcing_hhi_wgi"]
 
 
 def eu_supply_risk(
@@ -39,3 +49,32 @@ def eu_supply_risk(
     else:
         base = gs
     return base * (1 - np.asarray(eol_rir, dtype=float)) * np.asarray(si_sr, dtype=float)
+
+
+def sourcing_hhi_wgi(
+    domestic: pd.DataFrame,
+    imports: pd.DataFrame,
+    wgi_scaled: Mapping[str, float] | pd.Series,
+    *,
+    wgi_missing: float = float("nan"),
+    trade_factor: Mapping[str, float] | pd.Series | None = None,
+    keys: Sequence[str] = ("commodity", "stage"),
+) -> pd.Series:
+    """``HHI_WGI,t`` of a sourcing mix (the EC 2017 "EU sourcing" term) per ``keys`` group.
+
+    ``domestic`` has the keys, ``country`` and ``value`` (the region's own production by
+    producing country); ``imports`` has the keys, ``exporter`` and ``value`` (imports by origin
+    in the production basis). Shares are of domestic production plus imports, each weighted by
+    its country's scaled WGI and export-restriction factor ``t`` (default 1). An import with an
+    unknown quantity counts as withheld (no share), as in ``concentration_table``."""
+    keys = list(keys)
+    rows = pd.concat([
+        domestic[[*keys, "country", "value"]],
+        imports[[*keys, "exporter", "value"]].rename(columns={"exporter": "country"}),
+    ], ignore_index=True)
+    if rows.empty:
+        empty = pd.MultiIndex.from_tuples([], names=keys)
+        return pd.Series(dtype=float, index=empty, name="hhi_wgi")
+    conc = concentration_table(rows, keys=keys, wgi_scaled=wgi_scaled, wgi_missing=wgi_missing,
+                               trade_factor=trade_factor)
+    return conc.set_index(keys)["hhi_wgi"]

@@ -15,8 +15,10 @@ __all__ = [
     "picked_rows",
     "sources_loaded",
     "trade_by_partner",
+    "trade_by_partner_group",
     "trade_sources",
     "trade_totals",
+    "trade_totals_group",
     "us_import_reliance",
 ]
 
@@ -128,6 +130,37 @@ def trade_by_partner(
         GROUP BY ALL
         """,
         {"s": source, "i": importer, "c": commodity},
+    )
+
+
+def trade_totals_group(store: Store, source: str, members: Sequence[str]) -> pd.DataFrame:
+    """A country group's trade with the rest of the world (flows inside the group skipped):
+    imports and exports in t per commodity x stage x HS6 x year."""
+    return store.query(
+        """
+        SELECT commodity, stage, hs6, year,
+               sum(quantity) FILTER (WHERE list_contains($m, importer)) AS imports_t,
+               sum(quantity) FILTER (WHERE list_contains($m, exporter)) AS exports_t
+        FROM trade_flows
+        WHERE source = $s AND list_contains($m, importer) <> list_contains($m, exporter)
+        GROUP BY ALL
+        """,
+        {"s": source, "m": list(members)},
+    )
+
+
+def trade_by_partner_group(store: Store, source: str, members: Sequence[str]) -> pd.DataFrame:
+    """A country group's imports from outside it by exporter (value and t) per commodity x
+    stage x year."""
+    return store.query(
+        """
+        SELECT commodity, stage, hs6, year, exporter,
+               sum(value_usd) AS value_usd, sum(quantity) AS quantity
+        FROM trade_flows
+        WHERE source = $s AND list_contains($m, importer) AND NOT list_contains($m, exporter)
+        GROUP BY ALL
+        """,
+        {"s": source, "m": list(members)},
     )
 
 
