@@ -67,6 +67,7 @@ def test_cli_plan_json_and_plot(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["budget_used"] <= 5e9 and data["pareto"]
+    assert sorted(d["id"] for d in data["projects_detail"]) == sorted(data["portfolio"])
     assert png.stat().st_size > 1000
 
 
@@ -122,3 +123,78 @@ def test_cli_plan_custom_catalog(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert set(data["portfolio"]) <= keep and len(data["projects"]) == 3
+
+
+def test_appraise_strategic_equals_plan(planned: dict) -> None:
+    """appraise and plan share one code path: same project, scenarios, draws and seed give the
+    same avoided shortfall and avoided GDP loss, per scenario and in present value."""
+    row = {r["id"]: r for r in planned["projects"]}["mp-mountain-pass-hree"]
+    res = api.appraise("mp-mountain-pass-hree", draws=60, scenarios=SCENARIOS)
+    assert set(res["scenarios"]) == set(planned["scenarios"])
+    assert res["strategic"] == row["strategic"]
+    assert res["strategic"]["USA"]["gdp_loss_avoided_pv_usd"] == pytest.approx(
+        row["avoided_gdp_usa"], rel=1e-12)
+    assert res["strategic"]["JPN"]["gdp_loss_avoided_pv_usd"] == pytest.approx(
+        row["avoided_gdp_jpn"], rel=1e-12)
+    ban = res["strategic"]["scenarios"]["china-rare-earth-ban"]
+    assert ban["USA"]["shortfall_t"] > 0 and 0 < ban["USA"]["shortfall_pct"] <= 100
+    assert ban["USA"]["shortfall_t"] == ban["USA"]["markets"]["rare_earths/refine"]["shortfall_t"]
+    # Probability-weighted per year: sum of annual probability x avoided per event.
+    p = planned["scenarios"]["china-rare-earth-ban"]
+    assert res["strategic"]["USA"]["gdp_loss_avoided_per_year_usd"] == pytest.approx(
+        p * ban["USA"]["gdp_loss_usd"])
+    assert res["ripple"] == row["ripple"]
+
+
+def test_appraise_untouched_commodity_avoids_nothing() -> None:
+    """No shipped scenario touches copper: Resolution Copper avoids no shortfall or GDP loss."""
+    res = api.appraise("resolution-copper", draws=20)
+    assert res["scenarios"]  # the whole library was evaluated
+    for country in ("USA", "JPN"):
+        agg = res["strategic"][country]
+        assert agg["shortfall_t_per_year"] == 0 and agg["gdp_loss_avoided_pv_usd"] == 0
+        for scn in res["strategic"]["scenarios"].values():
+            assert scn[country]["shortfall_t"] == 0 and scn[country]["markets"] == {}
+
+
+def test_appraise_ripple_phases() -> None:
+    """Ripple per phase in the host: output >= value added, imports and wages positive."""
+    rip = api.appraise("hanwha-philly-shipyard", draws=20, scenarios="hormuz-closure")["ripple"]
+    assert rip["country"] == "USA"
+    for phase in ("construction", "operation"):
+        assert rip[f"{phase}_output_usd"] >= rip[f"{phase}_value_added_usd"] > 0
+        assert rip[f"{phase}_imports_usd"] > 0 and rip[f"{phase}_compensation_usd"] > 0
+        assert rip[f"{phase}_job_years_estimate"] > 0
+
+
+def test_plan_projects_detail(planned: dict) -> None:
+    """Per-project contributions of the chosen portfolio: costs add up to the budget used; a
+    project's marginal benefit never exceeds its benefit alone (relief is capped), and the
+    marginals add up to at most the portfolio's benefit."""
+    detail = planned["projects_detail"]
+    assert sorted(d["id"] for d in detail) == sorted(planned["portfolio"])
+    assert sum(d["cost_usd"] for d in detail) == pytest.approx(planned["budget_used"])
+    rows = {r["id"]: r for r in planned["projects"]}
+    for d in detail:
+        r = rows[d["id"]]
+        assert d["usa_benefit"] == pytest.approx(r["npv_usa"] + r["avoided_gdp_usa"])
+        assert d["jpn_benefit"] == pytest.approx(r["npv_jpn"] + r["avoided_gdp_jpn"])
+        for k in ("usa", "jpn"):
+            assert d[f"{k}_marginal"] <= d[f"{k}_benefit"] + 1e-9 * abs(d[f"{k}_benefit"]) + 1
+    for k in ("usa", "jpn"):
+        total = planned[f"{k}_benefit"]
+        assert sum(d[f"{k}_marginal"] for d in detail) <= total + 1e-9 * abs(total) + 1
+
+
+def test_cli_appraise_sections_and_json() -> None:
+    """The rich output has the three sections; --json carries strategic and ripple."""
+    args = ["appraise", "mp-mountain-pass-hree", "--draws", "20", "--scenarios",
+            "china-rare-earth-ban"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    for section in ("cash flows", "Strategic value", "Jobs and value added"):
+        assert section in result.output
+    result = CliRunner().invoke(app, [*args, "--json"])
+    data = json.loads(result.stdout)
+    assert data["strategic"]["USA"]["gdp_loss_avoided_pv_usd"] > 0
+    assert data["ripple"]["operation_value_added_usd"] > 0

@@ -50,6 +50,30 @@ def test_portfolio_benefit_caps_joint_relief() -> None:
     assert both == pytest.approx(float(sv.value @ sv.base), rel=1e-6)
 
 
+def test_summary_weights_scenarios_and_ignores_untouched_markets() -> None:
+    """The per-project summary: per-year figures are probability-weighted per-event figures,
+    the PV is the standalone portfolio value, and a project on a commodity the scenario does
+    not touch avoids nothing."""
+    cat = catalog([project_dict("ga", capacity=40.0, notice_date="2024-01-01",
+                                economic_life_years=60, lead_time_years=1),
+                   project_dict("cu", commodity="copper", notice_date="2024-01-01")])
+    sv = strategic_value(list(cat), toy_network(), scenarios={"ban": BAN}, draws=50, seed=1)
+    ga, cu = sv.summary("ga"), sv.summary("cu")
+    usa = ga["scenarios"]["ban"]["USA"]
+    assert usa["shortfall_t"] > 0 and 0 < usa["shortfall_pct"] <= 100
+    assert ga["USA"]["shortfall_t_per_year"] == pytest.approx(0.05 * usa["shortfall_t"])
+    prob = Problem(ids=cat.ids, cost=np.ones(2), npv=np.zeros((2, 2)), base=sv.base,
+                   relief=sv.relief_matrix(cat.ids), value=sv.value,
+                   cell_country=sv.cell_country())
+    alone = benefits(prob, np.array([1.0, 0.0]))
+    assert ga["USA"]["gdp_loss_avoided_pv_usd"] == pytest.approx(alone[0])
+    assert ga["JPN"]["gdp_loss_avoided_pv_usd"] == pytest.approx(alone[1])
+    for k in ("USA", "JPN"):
+        assert cu["scenarios"]["ban"][k] == {"shortfall_t": 0.0, "shortfall_pct": 0.0,
+                                             "gdp_loss_usd": 0.0, "markets": {}}
+        assert cu[k]["shortfall_t_per_year"] == 0 and cu[k]["gdp_loss_avoided_pv_usd"] == 0
+
+
 def test_library_has_shipped_scenarios() -> None:
     assert "sakhalin-cutoff" in scenario_library()
 
@@ -69,8 +93,8 @@ def test_separation_relieves_the_rare_earth_ban() -> None:
     sv = strategic_value([cat.get("mp-mountain-pass-hree")], build_network(get_store()),
                          scenarios={"ban": ban}, draws=40, seed=1)
     avoided = sv.avoided["mp-mountain-pass-hree"]["ban"]
-    assert avoided["USA_shortfall_t"] > 0
-    assert avoided["USA_gdp_usd"] > 0
+    assert avoided["USA"]["shortfall_t"] > 0
+    assert avoided["USA"]["gdp_loss_usd"] > 0
     refine = [i for i, c in enumerate(sv.cells) if c[1:] == ("rare_earths", "refine", "USA")]
     assert refine and sv.relief["mp-mountain-pass-hree"][refine[0]] > 0
 
@@ -89,4 +113,4 @@ def test_alaska_lng_relieves_japan_under_hormuz_closure() -> None:
     jpn = [i for i, c in enumerate(sv.cells) if c[1:] == ("lng", "refine", "JPN")]
     assert jpn and sv.base[jpn[0]] > 0
     assert 0 < sv.relief["alaska-lng"][jpn[0]] <= sv.base[jpn[0]]
-    assert sv.avoided["alaska-lng"]["hormuz"]["JPN_gdp_usd"] > 0
+    assert sv.avoided["alaska-lng"]["hormuz"]["JPN"]["gdp_loss_usd"] > 0

@@ -19,7 +19,7 @@ from ..errors import ScenarioError, UnknownNameError
 from ..invest.agreements import Agreement, load_agreement
 from ..invest.appraisal import Appraisal, appraise_project
 from ..invest.catalog import Catalog, Project, Waterfall, industry_of, load_catalog
-from ..invest.portfolio import Problem, Solution, greedy, pareto_front, solve_portfolio
+from ..invest.portfolio import Problem, Solution, benefits, greedy, pareto_front, solve_portfolio
 from ..invest.value import COUNTRIES, StrategicValue, scenario_library, strategic_value
 from ..scenario.spec import Scenario, read_scenario_file
 from ..store import Store
@@ -54,26 +54,49 @@ def appraise(
     *,
     draws: int | None = None,
     seed: int | None = None,
+    scenarios: Sequence[str] | str | None = None,
     catalog: str | Path | Catalog | None = None,
     agreement: str | Path | None = None,
     assumptions: Mapping[str, Any] | None = None,
+    store: Store | None = None,
 ) -> dict[str, Any]:
-    """Cash flows, NPV/IRR/payback per country (announced case), their Monte Carlo spread, and
-    the host's value added and jobs from construction and operation (ripple). ``agreement``
-    (an id or YAML path) replaces the shipped agreement with the same id."""
+    """Everything an investment officer needs on one project: cash flows, NPV/IRR/payback per
+    country (announced case) and their Monte Carlo spread; its strategic value for the US and
+    Japan over ``scenarios`` (default: the shipped library), computed exactly as ``plan``
+    computes it; and the host's output, value added, imports, compensation and job-years from
+    construction and operation (ripple). ``agreement`` (an id or YAML path) replaces the
+    shipped agreement with the same id."""
     project = _catalog(catalog).get(project_id)
     a = Assumptions(assumptions)
     terms = {} if agreement is None else {(t := load_agreement(agreement)).id: t}
-    out = appraise_project(project, draws=draws, seed=seed, assumptions=a,
-                           agreements=terms).summary()
+    app = appraise_project(project, draws=draws, seed=seed, assumptions=a, agreements=terms)
+    out = app.summary()
+    sv = _strategic_value([project], scenarios, {project.id: app.online_year["expected"]}, a,
+                          seed, store)
+    out["scenarios"] = {name: sv.probabilities[name] for name in sv.scenarios}
+    out["strategic"] = sv.summary(project.id)
     out["ripple"] = ripple_effects(project, a)
     return out
 
 
+def _strategic_value(projects: Sequence[Project], scenarios: Sequence[str] | str | None,
+                     online: Mapping[str, float], a: Assumptions, seed: int | None,
+                     store: Store | None) -> StrategicValue:
+    """Strategic value of ``projects`` over the scenario set: the one path appraise and plan
+    share, so a project's figures agree between them (same scenarios, draws and seed)."""
+    from ..network.build import build_network
+
+    return strategic_value(list(projects), build_network(get_store(store), a),
+                           scenarios=_scenarios(scenarios), assumptions=a, seed=seed,
+                           online_years=online)
+
+
 def ripple_effects(project: Project, assumptions: Assumptions | None = None) -> dict[str, Any]:
-    """Value added and jobs in the host country from building (capex) and operating (annual
-    revenue at full capacity) ``project``, from the ripple layer; empty where unmapped. Where
-    the IO tables carry no employment, job-years are estimated as compensation divided by
+    """Output, value added, imports, compensation and jobs in the host country (the only one
+    whose economy the spending reaches in single-country IO tables) from building (capex, once)
+    and operating (annual revenue at full capacity, per year) ``project``, from the ripple
+    layer; empty where the host has no table or the type no industry. Where the IO tables carry
+    no employment, job-years are estimated as compensation divided by
     ``invest_compensation_per_job_usd``."""
     from .ripple import ripple
 
@@ -85,7 +108,10 @@ def ripple_effects(project: Project, assumptions: Assumptions | None = None) -> 
     per_job = (assumptions or Assumptions())["invest_compensation_per_job_usd"].get(project.host)
     for phase, amount in (("construction", project.capex_usd), ("operation", revenue)):
         res = ripple(project.host, industry, amount, phase, assumptions=assumptions)
-        out[f"{phase}_value_added_usd"] = res["value_added_usd"]
+        out["table"] = res["table"]
+        out[f"{phase}_amount_usd"] = float(amount)
+        for measure in ("output", "value_added", "imports", "compensation"):
+            out[f"{phase}_{measure}_usd"] = res[f"{measure}_usd"]
         out[f"{phase}_jobs"] = res["jobs"]
         # Job-years estimated from compensation where the tables carry no employment.
         out[f"{phase}_job_years_estimate"] = (
@@ -137,11 +163,8 @@ def _eligibility(cat: Catalog, apps: dict[str, Appraisal], terms: Agreement,
             out[p.id] = "not commercially reasonable (expected total NPV < 0)"
         elif opt_out and terms.funder_may_decline:
             own = apps[p.id].expected_npv(terms.funder)
-            k = COUNTRIES.index(terms.funder) if terms.funder in COUNTRIES else None
-            if k is not None:
-                mask = sv.cell_country() == k
-                own += float(sv.value[mask] @ np.minimum(sv.relief[p.id][mask],
-                                                         sv.base[mask]))
+            if terms.funder in COUNTRIES:
+                own += sv.standalone(p.id, terms.funder)
             if own < 0:
                 out[p.id] = f"{terms.funder} opts out (its own benefit is negative)"
     return out
@@ -181,8 +204,6 @@ def plan(
     if capex_basis not in ("announced", "expected"):
         raise ScenarioError(f"capex_basis must be 'announced' or 'expected', got {capex_basis!r}",
                             path="capex_basis")
-    from ..network.build import build_network
-
     a = Assumptions(assumptions)
     cat = _catalog(catalog)
     terms = load_agreement(agreement)
@@ -190,11 +211,8 @@ def plan(
     # An agreement file with a shipped id (e.g. a copy with another spread) replaces it.
     apps = {p.id: appraise_project(p, draws=n_draws, seed=seed, assumptions=a,
                                    agreements={terms.id: terms}) for p in cat}
-    scns = _scenarios(scenarios)
-    net = build_network(get_store(store), a)
     online = {pid: app.online_year["expected"] for pid, app in apps.items()}
-    sv = strategic_value(list(cat), net, scenarios=scns, assumptions=a, seed=seed,
-                         online_years=online)
+    sv = _strategic_value(list(cat), scenarios, online, a, seed, store)
     excluded = _eligibility(cat, apps, terms, opt_out, sv)
 
     ids = cat.ids
@@ -244,11 +262,11 @@ def plan(
         table.append({
             "id": pid, "chosen": pid in best.ids, "cost_usd": float(problem.cost[i]),
             "npv_usa": float(problem.npv[i, 0]), "npv_jpn": float(problem.npv[i, 1]),
-            "avoided_gdp_usa": _standalone(problem, i, 0), "avoided_gdp_jpn":
-                _standalone(problem, i, 1),
+            "avoided_gdp_usa": sv.standalone(pid, "USA"),
+            "avoided_gdp_jpn": sv.standalone(pid, "JPN"),
             "online_year": app.online_year["expected"], "excluded": excluded.get(pid),
             "ripple": ripple_effects(cat.get(pid), a),
-            "strategic": sv.avoided.get(pid, {}),
+            "strategic": sv.summary(pid),
         })
     return {
         "portfolio": best.ids,
@@ -269,14 +287,29 @@ def plan(
         "scenarios": {name: sv.probabilities[name] for name in sv.scenarios},
         "excluded": excluded,
         "projects": table,
+        "projects_detail": _contributions(problem, best, cat),
         "draws": n_draws,
     }
 
 
-def _standalone(problem: Problem, i: int, k: int) -> float:
-    """Avoided GDP loss (PV) for country ``k`` if project ``i`` were built alone."""
-    if not problem.m:
-        return 0.0
-    mask = problem.cell_country == k
-    r = np.asarray(problem.relief[i].todense()).ravel()[mask]
-    return float(problem.value[mask] @ np.minimum(r, problem.base[mask]))
+def _contributions(problem: Problem, best: Solution, cat: Catalog) -> list[dict[str, Any]]:
+    """Each chosen project's part in the portfolio: announced capex, the funder's outlay,
+    its benefit per country alone (weighted NPV + avoided GDP loss) and at the margin (the
+    portfolio's benefit less that without it; smaller where projects relieve the same
+    shortfall, so neither column sums exactly to the portfolio's benefit)."""
+    x = np.isin(problem.ids, best.ids).astype(float)
+    total = benefits(problem, x)
+    out = []
+    for i, pid in enumerate(problem.ids):
+        if not x[i]:
+            continue
+        alone, without = np.zeros_like(x), x.copy()
+        alone[i], without[i] = 1.0, 0.0
+        u_alone, u_margin = benefits(problem, alone), total - benefits(problem, without)
+        out.append({"id": pid, "name": cat.get(pid).name, "capex_usd": cat.get(pid).capex_usd,
+                    "cost_usd": float(problem.cost[i]),
+                    **{f"{k.lower()}_benefit": float(u_alone[j])
+                       for j, k in enumerate(problem.countries)},
+                    **{f"{k.lower()}_marginal": float(u_margin[j])
+                       for j, k in enumerate(problem.countries)}})
+    return out

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ..invest.value import COUNTRIES
 from ._common import console, parse_sets, print_json, print_table
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
@@ -14,8 +15,8 @@ SetOpt = Annotated[list[str] | None, typer.Option(
     "--set", help="Override a named assumption: name=value (repeatable).")]
 CatalogOpt = Annotated[Path | None, typer.Option(
     "--catalog", help="Catalog YAML (default: the shipped one).")]
-
-
+ScenariosOpt = Annotated[str | None, typer.Option(
+    "--scenarios", help="Comma-separated scenario names or YAML paths (default: all).")]
 
 
 def _bn(usd: float | None) -> str:
@@ -45,17 +46,20 @@ def appraise(
     catalog: CatalogOpt = None,
     agreement: Annotated[str | None, typer.Option(
         "--agreement", help="Agreement YAML replacing the shipped one with its id.")] = None,
+    scenarios: ScenariosOpt = None,
     sets: SetOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """NPV, IRR and payback per country under the project's financing, with Monte Carlo."""
+    """One project on one page: cash flows (NPV, IRR, payback per country with Monte Carlo),
+    strategic value for the US and Japan over the scenario set, and jobs and value added."""
     from ..api import invest as api
 
-    res = api.appraise(project_id, draws=draws, seed=seed, catalog=catalog,
-                       agreement=agreement, assumptions=parse_sets(sets))
+    res = api.appraise(project_id, draws=draws, seed=seed, scenarios=scenarios,
+                       catalog=catalog, agreement=agreement, assumptions=parse_sets(sets))
     if as_json:
         print_json(res)
         return
+    console.rule(f"[bold]{project_id}[/]: cash flows under its financing")
     rows = []
     for country, base in res["base"].items():
         mc = res["monte_carlo"][country]
@@ -63,17 +67,64 @@ def appraise(
                      "npv_p5_bn": mc["npv"]["p5"] / 1e9, "npv_mean_bn": mc["npv"]["mean"] / 1e9,
                      "npv_p95_bn": mc["npv"]["p95"] / 1e9, "irr": base["irr"],
                      "payback_years": base["payback_years"]})
+    online = res["online_year"]
     print_table(rows, title=f"Appraisal of {project_id}",
                 caption=f"{res['draws']} draws; capex mean US${_bn(res['capex']['mean'])}B "
-                        f"(P95 {_bn(res['capex']['p95'])}B); online {res['online_year']}")
-    rip = res["ripple"]
-    if rip:
-        console.print(
-            f"{rip['country']} value added: construction US$"
-            f"{_bn(rip['construction_value_added_usd'])}B, operation US$"
-            f"{_bn(rip['operation_value_added_usd'])}B/yr; job-years (estimate from "
-            f"compensation): construction {rip['construction_job_years_estimate']:,.0f}, "
-            f"operation {rip['operation_job_years_estimate']:,.0f}/yr", highlight=False)
+                        f"(P95 {_bn(res['capex']['p95'])}B); online {online['announced']:.0f} "
+                        f"announced, {online['expected']:.1f} expected")
+    _print_strategic(res["strategic"])
+    _print_ripple(res["ripple"])
+
+
+def _print_strategic(strategic: dict[str, Any]) -> None:
+    """The strategic-value section of ``appraise``: per scenario and expected, per country."""
+    console.rule("[bold]Strategic value[/]: avoided shortfall and GDP loss (stress + ripple)")
+    rows = [{"scenario": name, "p/yr": scn["probability"], "country": k,
+             "t": scn[k]["shortfall_t"], "% demand": scn[k]["shortfall_pct"],
+             "GDP US$M": scn[k]["gdp_loss_usd"] / 1e6}
+            for name, scn in strategic["scenarios"].items() for k in COUNTRIES
+            if scn[k]["markets"]]
+    if rows:
+        print_table(rows, title="Avoided per event, in the project's own market",
+                    caption="avoided shortfall in t (the market's unit) and % of the country's "
+                            "demand over the scenario horizon; avoided GDP loss over every "
+                            "market it relieves")
+    else:
+        console.print("No scenario of the set touches this project's market: it avoids no "
+                      "shortfall and no GDP loss.", highlight=False)
+    print_table([{"country": k, "t/yr": strategic[k]["shortfall_t_per_year"],
+                  "% demand/yr": strategic[k]["shortfall_pct_per_year"],
+                  "GDP US$M/yr": strategic[k]["gdp_loss_avoided_per_year_usd"] / 1e6,
+                  "GDP PV US$B": strategic[k]["gdp_loss_avoided_pv_usd"] / 1e9}
+                 for k in COUNTRIES],
+                title="Probability-weighted (expected per year while operating; PV as in plan)",
+                caption="avoided shortfall and GDP loss; PV: annual probability x horizon "
+                        "annuity x avoided loss, scaled by the operating share of the horizon, "
+                        "capped at the loss without projects")
+
+
+def _print_ripple(rip: dict[str, Any]) -> None:
+    """The jobs and value-added section of ``appraise``: per phase, in the host country."""
+    console.rule("[bold]Jobs and value added[/] (ripple, host country)")
+    if not rip:
+        console.print("No ripple: the host has no shipped IO table or the project type no "
+                      "industry.", highlight=False)
+        return
+    print_table([{"phase": phase, "per": "once" if phase == "construction" else "year",
+                  "spend": rip[f"{phase}_amount_usd"] / 1e9,
+                  "output": rip[f"{phase}_output_usd"] / 1e9,
+                  "value added": rip[f"{phase}_value_added_usd"] / 1e9,
+                  "imports": rip[f"{phase}_imports_usd"] / 1e9,
+                  "wages": rip[f"{phase}_compensation_usd"] / 1e9,
+                  "job-years": round(rip[f"{phase}_job_years_estimate"] or 0.0)}
+                 for phase in ("construction", "operation")],
+                title=f"{rip['country']}, industry {rip['industry']} ({rip['table']})",
+                caption="US$B; wages = compensation; " + (
+                    "job-years estimated as compensation / invest_compensation_per_job_usd"
+                    if rip["construction_jobs"] is None else "jobs from the IO tables"))
+    other = [k for k in COUNTRIES if k != rip["country"]]
+    console.print(f"[dim]{', '.join(other)}: no ripple (single-country IO tables; the "
+                  f"spending lands in {rip['country']}).[/]", highlight=False)
 
 
 def plan(
@@ -81,8 +132,7 @@ def plan(
         help="Catalog YAML (default: the shipped one).")] = None,
     budget: Annotated[float | None, typer.Option(
         "--budget", help="Budget in US$ (default: the agreement's amount).")] = None,
-    scenarios: Annotated[str | None, typer.Option(
-        "--scenarios", help="Comma-separated scenario names or YAML paths (default: all).")] = None,
+    scenarios: ScenariosOpt = None,
     agreement: Annotated[str, typer.Option(
         "--agreement", help="Agreement id or YAML.")] = "us_japan_2025",
     annual_cap: Annotated[float | None, typer.Option(
@@ -115,20 +165,22 @@ def plan(
     if as_json:
         print_json(res)
         return
-    chosen = [r | {"cost_bn": r["cost_usd"] / 1e9, "npv_usa_bn": r["npv_usa"] / 1e9,
-                   "npv_jpn_bn": r["npv_jpn"] / 1e9,
-                   "gdp_usa_bn": r["avoided_gdp_usa"] / 1e9,
-                   "gdp_jpn_bn": r["avoided_gdp_jpn"] / 1e9,
-                   "online": f"{r['online_year']:.1f}"}
-              for r in res["projects"] if r["chosen"]]
-    print_table(chosen, columns=["id", "cost_bn", "npv_usa_bn", "npv_jpn_bn", "gdp_usa_bn",
-                                 "gdp_jpn_bn", "online"],
+    online = {r["id"]: r["online_year"] for r in res["projects"]}
+    chosen = [{"id": d["id"], "capex": d["capex_usd"] / 1e9, "cost": d["cost_usd"] / 1e9,
+               "USA": d["usa_benefit"] / 1e9, "JPN": d["jpn_benefit"] / 1e9,
+               "USA marginal": d["usa_marginal"] / 1e9, "JPN marginal": d["jpn_marginal"] / 1e9,
+               "online": f"{online[d['id']]:.1f}"}
+              for d in res["projects_detail"]]
+    print_table(chosen,
                 title=f"Portfolio: {len(chosen)} projects, US${_bn(res['budget_used'])}B of "
                       f"US${_bn(res['budget'])}B",
                 caption=f"benefit USA US${_bn(res['usa_benefit'])}B, JPN "
                         f"US${_bn(res['jpn_benefit'])}B ({res['status']}, gap "
                         f"{res['mip_gap']:.2%}); greedy USA {_bn(res['greedy']['usa'])}B, "
-                        f"JPN {_bn(res['greedy']['jpn'])}B")
+                        f"JPN {_bn(res['greedy']['jpn'])}B. Per project, US$B: capex announced; "
+                        f"cost = funder's outlay; USA/JPN = benefit alone (NPV + avoided GDP "
+                        f"loss); marginal = portfolio's benefit less that without it; NPV and "
+                        f"GDP parts in --json")
     print_table([{"usa_bn": p["usa"] / 1e9, "jpn_bn": p["jpn"] / 1e9,
                   "projects": len(p["projects"]), "budget_bn": p["budget_used"] / 1e9}
                  for p in res["pareto"]], title="Pareto front (US vs Japan benefit)")

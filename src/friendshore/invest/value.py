@@ -73,7 +73,9 @@ class StrategicValue:
     base: np.ndarray  # (M,) mean GDP loss per event without projects, US$
     value: np.ndarray  # (M,) annual probability x PV annuity of the horizon (years)
     relief: dict[str, np.ndarray]  # project id -> (M,) avoided loss per event x operating share
-    avoided: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
+    # project id -> scenario -> country -> avoided shortfall (own market and per market) and
+    # avoided GDP loss per event; only scenarios whose markets include the project's market.
+    avoided: dict[str, dict[str, dict[str, dict]]] = field(default_factory=dict)
 
     def cell_country(self) -> np.ndarray:
         """Index of each cell's country in ``COUNTRIES``."""
@@ -86,6 +88,55 @@ class StrategicValue:
             if pid in self.relief:
                 out[i] = self.relief[pid]
         return out
+
+    def standalone(self, project_id: str, country: str) -> float:
+        """Avoided GDP loss (US$ present value) for ``country`` if the project were built alone:
+        its relief capped by each cell's base loss, valued as the portfolio values it."""
+        mask = self.cell_country() == COUNTRIES.index(country)
+        relief = self.relief.get(project_id)
+        if relief is None or not mask.any():
+            return 0.0
+        return float(self.value[mask] @ np.minimum(relief[mask], self.base[mask]))
+
+    def summary(self, project_id: str) -> dict:
+        """One project's strategic value per country: per scenario (avoided shortfall in its own
+        market, t and % of the country's demand over the scenario horizon, and avoided GDP loss
+        per event), the probability-weighted expectation per year (while it operates) and the
+        avoided GDP loss in present value as the portfolio counts it."""
+        per = self.avoided.get(project_id, {})
+        scenarios = {name: {"probability": self.probabilities[name],
+                            **{k: per.get(name, {}).get(k, _nothing()) for k in COUNTRIES}}
+                     for name in self.scenarios}
+        out: dict = {"scenarios": scenarios}
+        for k in COUNTRIES:
+            def expected(field: str, k: str = k) -> float:
+                return float(sum(s["probability"] * s[k][field] for s in scenarios.values()))
+            out[k] = {"shortfall_t_per_year": expected("shortfall_t"),
+                      "shortfall_pct_per_year": expected("shortfall_pct"),
+                      "gdp_loss_avoided_per_year_usd": expected("gdp_loss_usd"),
+                      "gdp_loss_avoided_pv_usd": self.standalone(project_id, k)}
+        return out
+
+
+def _nothing() -> dict:
+    """A country's record of a scenario in which the project avoids nothing."""
+    return {"shortfall_t": 0.0, "shortfall_pct": 0.0, "gdp_loss_usd": 0.0, "markets": {}}
+
+
+def _record(rec: dict, country: str, project: Project, base: StressResult, res: StressResult,
+            m: int, c: int, cut: float) -> None:
+    """Add market ``m``'s avoided shortfall (t and % of demand) and avoided GDP loss ``cut``
+    for ``country`` to the project's record of one scenario."""
+    commodity, stage = base.markets[m]
+    t = max(float((base.shortfall_t[:, m, c] - res.shortfall_t[:, m, c]).mean()), 0.0)
+    pct = 100.0 * max(float((base.shortfall_share[:, m, c]
+                             - res.shortfall_share[:, m, c]).mean()), 0.0)
+    entry = rec.setdefault(country, _nothing())
+    entry["markets"][f"{commodity}/{stage}"] = {"shortfall_t": t, "shortfall_pct": pct,
+                                               "unit": base.units[m], "gdp_loss_usd": cut}
+    if (commodity, stage) == (project.commodity, project.stage):
+        entry["shortfall_t"], entry["shortfall_pct"] = t, pct
+    entry["gdp_loss_usd"] += cut
 
 
 def _run(scenario: Scenario, net: SupplyNetwork, draws: int, seed: int,
@@ -159,7 +210,7 @@ def strategic_value(
     base_loss: list[float] = []
     value: list[float] = []
     relief: dict[str, list[float]] = {p.id: [] for p in projects}
-    avoided: dict[str, dict[str, dict[str, float]]] = {p.id: {} for p in projects}
+    avoided: dict[str, dict[str, dict[str, dict]]] = {p.id: {} for p in projects}
     probs = {name: scenario_probability(name, a) for name in scenarios}
     for name, shipped in scenarios.items():
         # The run's overrides reach the engine too; the scenario's own settings win.
@@ -178,24 +229,22 @@ def strategic_value(
             for country in COUNTRIES:
                 c = base.countries.index(country)
                 loss0 = _gdp_loss(base, m, country, a)
-                if loss0 is None or float(loss0.mean()) <= 0:
-                    continue
-                cells.append((name, commodity, stage, country))
-                base_loss.append(float(loss0.mean()))
-                value.append(probs[name] * _annuity(country, a, horizon))
-                short0 = float(base.shortfall_t[:, m, c].mean())
+                priced = loss0 is not None and float(loss0.mean()) > 0
+                if priced:
+                    cells.append((name, commodity, stage, country))
+                    base_loss.append(float(loss0.mean()))
+                    value.append(probs[name] * _annuity(country, a, horizon))
                 for p in projects:
                     res = with_p.get(p.id)
-                    loss1 = None if res is None else _gdp_loss(res, m, country, a)
-                    cut = 0.0 if loss1 is None else float((loss0 - loss1).mean())
-                    share = _operating_share(p, country, a, horizon, online_years.get(p.id))
-                    relief[p.id].append(max(cut, 0.0) * share)
+                    cut = 0.0
+                    if priced:
+                        loss1 = None if res is None else _gdp_loss(res, m, country, a)
+                        cut = 0.0 if loss1 is None else float((loss0 - loss1).mean())
+                        share = _operating_share(p, country, a, horizon, online_years.get(p.id))
+                        relief[p.id].append(max(cut, 0.0) * share)
                     if res is not None:
-                        rec = avoided[p.id].setdefault(name, {})
-                        short1 = float(res.shortfall_t[:, m, c].mean())
-                        rec[f"{country}_shortfall_t"] = rec.get(f"{country}_shortfall_t", 0.0) \
-                            + max(short0 - short1, 0.0)
-                        rec[f"{country}_gdp_usd"] = rec.get(f"{country}_gdp_usd", 0.0) + cut
+                        _record(avoided[p.id].setdefault(name, {}), country, p, base, res, m,
+                                c, cut)
     return StrategicValue(
         scenarios=list(scenarios),
         probabilities=probs,
