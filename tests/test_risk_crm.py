@@ -113,3 +113,12 @@ def test_overrides_reach_the_ec2017_column(table) -> None:
     g7 = _row(risk("barite", assumptions={"risk_eu_group": "G7"}), "barite", "mine")
     assert np.isnan(g7["eu_production"]) and np.isnan(g7["eu_import_reliance"])
     assert np.isnan(g7["eu_supply_risk_ec2017"])
+
+
+def test_bottleneck_stage_has_the_highest_sr(table) -> None:
+    known = table.dropna(subset=["eu_supply_risk_ec2017"])
+    flagged = known[known["eu_sr_bottleneck"].astype(bool)]
+    assert set(flagged["commodity"]) == set(known["commodity"])
+    top = known.groupby("commodity")["eu_supply_risk_ec2017"].max()
+    assert np.allclose(flagged["eu_supply_risk_ec2017"], flagged["commodity"].map(top))
+    assert table.loc[table["eu_supply_risk_ec2017"].isna(), "eu_sr_bottleneck"].isna().all()

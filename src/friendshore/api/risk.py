@@ -50,7 +50,7 @@ _EXTRA = [
     "jpn_import_sources", "jpn_top_source", "jpn_top_source_share", "jpn_china_import_share",
     "trade_year", "trade_hs6", "jpn_sourcing_hhi_wgi", "jpn_supply_risk", "eol_rir", "si_sr",
     "eu_production", "eu_net_imports_t", "eu_import_reliance", "eu_sourcing_hhi_wgi",
-    "eu_supply_risk_ec2017",
+    "eu_supply_risk_ec2017", "eu_sr_bottleneck",
 ]
 _KEYS = ["commodity", "stage"]
 #: Columns the parts of ``risk()`` contribute (besides the documented fields and extras).
@@ -359,6 +359,10 @@ def _risk_table(
     out["eu_supply_risk_ec2017"] = eu_supply_risk(
         out["hhi_wgi"], out["eol_rir"], out["si_sr"],
         hhi_wgi_eu=out["eu_sourcing_hhi_wgi"], import_reliance=out["eu_import_reliance"])
+    # EC 2017: a material's SR is that of its bottleneck stage, the stage with the highest SR
+    sr = out["eu_supply_risk_ec2017"]
+    top = sr.groupby(out["commodity"]).transform("max")
+    out["eu_sr_bottleneck"] = pd.Series(sr.eq(top), dtype="boolean").where(sr.notna())
     for col in ("us_net_exporter", "jpn_net_exporter", "reserves_lower_bound"):
         out[col] = out[col].astype("boolean")
     out = out.sort_values(_KEYS, key=lambda s: s.map(_stage_order) if s.name == "stage" else s)
