@@ -61,3 +61,27 @@ def test_duplicate_ids_and_bad_shares() -> None:
 def test_commodity_aliases_normalise() -> None:
     cat = catalog([project_dict("a", commodity="Ga", host="usa")])
     assert cat.projects[0].commodity == "gallium" and cat.projects[0].host == "USA"
+
+
+def test_unverified_sources_are_flagged() -> None:
+    """Addresses that could not be checked offline carry a source_note, shown by projects();
+    the flagged addresses that were replaced by a checked source no longer appear."""
+    from friendshore.api.invest import projects
+
+    cat = load_catalog()
+    flagged = {p.id for p in cat if p.source_note}
+    assert flagged == {"nyrstar-clarksville-ge", "alaska-lng-pipeline-phase1"}
+    assert all(p.source_note == "unverified URL (offline check)" for p in cat if p.source_note)
+    urls = {p.id: p.source.url for p in cat}
+    assert "defense.gov/News" not in urls["lynas-seadrift-texas"]
+    assert "energyfuels.com" not in urls["energy-fuels-white-mesa-phase2"]
+    rows = {r["id"]: r for r in projects()}
+    assert rows["nyrstar-clarksville-ge"]["source_note"] == "unverified URL (offline check)"
+    assert rows["alaska-lng"]["source_note"] is None
+
+
+def test_source_note_is_optional_and_typed() -> None:
+    """An entry may carry a source_note; a non-string one is rejected naming the field."""
+    assert catalog([project_dict("a", source_note="unverified URL (offline check)")])
+    with pytest.raises(ScenarioError, match="source_note"):
+        catalog([project_dict("a", source_note=["x"])])

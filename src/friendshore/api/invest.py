@@ -33,7 +33,8 @@ def _catalog(catalog: str | Path | Catalog | None) -> Catalog:
 
 
 def projects(catalog: str | Path | Catalog | None = None) -> list[dict[str, Any]]:
-    """The catalog's projects as rows: id, type, host, commodity, capacity, capex, source."""
+    """The catalog's projects as rows: id, type, host, commodity, capacity, capex, source (with
+    ``source_note`` where the address could not be verified)."""
     rows = []
     for p in _catalog(catalog):
         rows.append({
@@ -45,6 +46,7 @@ def projects(catalog: str | Path | Catalog | None = None) -> list[dict[str, Any]
             "requires": p.requires, "requires_any": p.requires_any,
             "exclusive_group": p.exclusive_group, "estimated": p.estimated,
             "source_url": p.source.url, "source_date": p.source.date.isoformat(),
+            "source_title": p.source.title, "source_note": p.source_note,
         })
     return rows
 

@@ -34,9 +34,11 @@ def projects(catalog: CatalogOpt = None, as_json: JsonOpt = False) -> None:
     table = [{"id": r["id"], "type": r["type"], "host": r["host"],
               "commodity": r["commodity"] or "—", "capacity": r["capacity"], "unit": r["unit"],
               "capex_bn": r["capex_usd"] / 1e9, "financing": r["financing"],
-              "notice": r["notice_date"], "source": r["source_date"]} for r in rows]
+              "notice": r["notice_date"],
+              "source": r["source_date"] + (" *" if r["source_note"] else "")} for r in rows]
     print_table(table, title=f"{len(rows)} candidate projects",
-                caption="capex in US$ billion; estimated figures are listed with --json")
+                caption="capex in US$ billion; estimated figures are listed with --json; "
+                        "* source: see its source_note (e.g. unverified URL)")
 
 
 def appraise(

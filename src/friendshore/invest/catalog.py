@@ -138,6 +138,9 @@ class Project(_Strict):
     notice_date: dt.date
     industry: str | None = None  # IO-table industry of operation (default by type)
     source: Source
+    # A caveat on the source itself, e.g. "unverified URL (offline check)" where the address
+    # could not be confirmed and no better public source was found.
+    source_note: str | None = None
     estimated: list[str] = []
 
     @field_validator("offtake")
