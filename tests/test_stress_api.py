@@ -15,7 +15,8 @@ from friendshore.network.checks import check_network
 from friendshore.results import STATS
 
 api = importlib.import_module("friendshore.api.stress")
-KEYS = {"shortfall_pct", "shortfall_t", "price_multiplier", "stockpile_months"}
+KEYS = {"shortfall_pct", "shortfall_t", "price_multiplier", "price_multiplier_avg",
+        "stockpile_months"}
 GDP_KEYS = {"gdp_change_usd", "top_industries", "gdp_not_modelled"}  # from api.ripple.stress_gdp
 
 
@@ -42,6 +43,9 @@ def test_shipped_scenarios_run_from_the_api(name):
             assert s["p5"] <= s["p50"] <= s["p95"]
         assert stats["shortfall_pct"]["p5"] >= 0 and stats["shortfall_pct"]["p95"] <= 100
         assert stats["price_multiplier"]["p5"] >= 1
+        # the horizon average lies between no rise and the peak month
+        assert 1 <= stats["price_multiplier_avg"]["p5"]
+        assert stats["price_multiplier_avg"]["mean"] <= stats["price_multiplier"]["mean"] + 1e-12
 
 
 def test_same_seed_same_answer_and_ripple_arrays():
@@ -51,6 +55,8 @@ def test_same_seed_same_answer_and_ripple_arrays():
     res = api.run_stress("china-rare-earth-ban", draws=200, seed=3)
     arr = res.market_arrays("USA", "rare_earths")
     assert arr["shortfall_share"].shape == (200,) and arr["price_multiplier"].shape == (200,)
+    assert (1 <= arr["price_multiplier_avg"]).all()
+    assert (arr["price_multiplier_avg"] <= arr["price_multiplier"] + 1e-12).all()
     assert 100 * arr["shortfall_share"].mean() == pytest.approx(
         a["countries"]["USA"]["shortfall_pct"]["mean"])
 

@@ -153,8 +153,9 @@ def stress_gdp(result: Any, country: str, top: int = 5) -> dict[str, Any]:
     """GDP outputs of a stress run for one country, to merge into its summary.
 
     ``gdp_change_usd``: mean/p5/p50/p95/cvar95 over draws of the value-added change over the
-    scenario horizon, summed over the reported commodities (negative = loss; cvar95 is the mean
-    of the worst 5 %, i.e. the lowest); ``top_industries``: the ``top`` industries with the
+    scenario horizon, summed over the reported commodities and priced on the horizon shortfall
+    share and the horizon-average price multiplier (negative = loss; cvar95 is the mean of the
+    worst 5 %, i.e. the lowest); ``top_industries``: the ``top`` industries with the
     largest mean loss; ``gdp_not_modelled``: reported commodities without a GDP model
     (unmapped or unvalued). Both GDP fields are ``None`` for countries without an IO model.
     """
@@ -169,7 +170,7 @@ def stress_gdp(result: Any, country: str, top: int = 5) -> dict[str, Any]:
     for commodity in commodities:
         arrays = result.market_arrays(country, commodity)
         g = gdp_change(country, commodity, arrays["shortfall_share"],
-                       arrays["price_multiplier"], a, years=years)
+                       arrays["price_multiplier_avg"], a, years=years)
         (impacts if g is not None else missing).append(g if g is not None else commodity)
     if not impacts:
         return {**empty, "gdp_not_modelled": missing}

@@ -99,16 +99,19 @@ def run_stress(
 
 
 def country_summary(result: StressResult, country: str) -> dict[str, dict[str, float]]:
-    """One country's four summaries (shortfall_pct 0..100, shortfall_t, price_multiplier,
-    stockpile_months), each mean/p5/p50/p95/cvar95 with the tail named in ``results.TAILS``."""
+    """One country's summaries, each mean/p5/p50/p95/cvar95: shortfall_pct (0..100),
+    shortfall_t, price_multiplier (peak month), price_multiplier_avg (mean over the horizon's
+    months, what the GDP cost is priced on) and stockpile_months."""
     arrays = result.country_arrays(country)
     per_draw = {
         "shortfall_pct": arrays["shortfall_share"] * 100.0,
         "shortfall_t": arrays["shortfall_t"],
         "price_multiplier": arrays["price_multiplier"],
+        "price_multiplier_avg": arrays["price_multiplier_avg"],
         "stockpile_months": arrays["stockpile_months"],
     }
-    return {key: summarise(values, TAILS[key]) for key, values in per_draw.items()}
+    tails = {**TAILS, "price_multiplier_avg": TAILS["price_multiplier"]}
+    return {key: summarise(values, tails[key]) for key, values in per_draw.items()}
 
 
 def summarise_stress(
@@ -150,10 +153,10 @@ def stress(
     """Run a scenario and summarise it per country of interest.
 
     Returns ``{"scenario", "draws", "seed", "countries": {ISO3: {"shortfall_pct",
-    "shortfall_t", "price_multiplier", "stockpile_months", "gdp_change_usd",
-    "top_industries", "gdp_not_modelled"}}}`` (GDP from :func:`~.ripple.stress_gdp`; plus
-    ``run_id`` when ``save``); the run's inputs, seed and outputs are then saved in one
-    transaction. It is ``summarise_stress(run_stress(...), save, store)``.
+    "shortfall_t", "price_multiplier", "price_multiplier_avg", "stockpile_months",
+    "gdp_change_usd", "top_industries", "gdp_not_modelled"}}}`` (GDP from
+    :func:`~.ripple.stress_gdp`; plus ``run_id`` when ``save``, the run's inputs, seed and
+    outputs then saved in one transaction). It is ``summarise_stress(run_stress(...))``.
     """
     scenario = load_scenario(scenario)  # structure and distributions first: no store needed
     st = get_store(store)

@@ -8,7 +8,10 @@ A run (see docs/stress.md):
    withhold → reroute spare capacity → clear the market → pass the shortfall one stage down
    (markets run upstream first; a producer short of its input loses that share of output);
 3. draws stockpiles down month by month against the monthly shortfall, keeping each
-   country of interest's months of cover at the end of every month (the fan chart).
+   country of interest's months of cover at the end of every month (the fan chart);
+4. aggregates the months: shortfall summed over the horizon (its share of horizon demand is
+   the demand-weighted mean of the monthly shares), and the monthly clearing price both as
+   its peak and as its mean over the horizon's months (what the GDP cost is priced on).
 
 There is no Python loop over draws; draws are processed in chunks sized to a memory budget,
 so 100,000 draws fit in 2 GB. Results do not depend on the chunk size.
@@ -66,9 +69,12 @@ class StressResult:
 
     Arrays are numpy, shaped (draws, markets, countries) unless noted:
     ``shortfall_t`` (demand not met over the horizon, after stockpile release, in the
-    market's unit), ``shortfall_share`` (0..1 of that country's demand over the horizon),
-    ``price_multiplier`` (draws, markets; peak monthly price / pre-disruption price) and
-    ``stockpile_months`` (stockpile left at the end of the horizon, months of demand) and
+    market's unit), ``shortfall_share`` (0..1 of that country's demand over the horizon, i.e.
+    the demand-weighted mean of the monthly shortfall shares), ``price_multiplier`` (draws,
+    markets; peak monthly price / pre-disruption price), ``price_multiplier_avg`` (draws,
+    markets; mean over the horizon's months of the monthly price / pre-disruption price, 1 in
+    months without a shock), ``stockpile_months`` (stockpile left at the end of the horizon,
+    months of demand) and
     ``cover_path`` (draws, horizon months, countries; float32: months of demand left in
     stock at the end of each month, weighted over the reported markets as
     :meth:`country_arrays` weights them; read it with :meth:`cover_paths`).
@@ -85,6 +91,7 @@ class StressResult:
     shortfall_t: np.ndarray
     shortfall_share: np.ndarray
     price_multiplier: np.ndarray
+    price_multiplier_avg: np.ndarray
     stockpile_months: np.ndarray
     cover_path: np.ndarray
     assumptions: dict[str, Any] = field(default_factory=dict)
@@ -102,20 +109,22 @@ class StressResult:
     def market_arrays(
         self, country: str, commodity: str, stage: str | None = None
     ) -> dict[str, np.ndarray]:
-        """Per-draw ``shortfall_share`` (0..1) and ``price_multiplier`` for one country and
-        commodity: what the ripple layer feeds into the IO tables."""
+        """Per-draw horizon ``shortfall_share`` (0..1), peak ``price_multiplier`` and
+        horizon-average ``price_multiplier_avg`` for one country and commodity; the ripple
+        layer prices the GDP cost on the share and the average."""
         m, c = self.market_index(commodity, stage), self.countries.index(country)
         return {
             "shortfall_share": self.shortfall_share[:, m, c],
             "price_multiplier": self.price_multiplier[:, m],
+            "price_multiplier_avg": self.price_multiplier_avg[:, m],
         }
 
     def country_arrays(self, country: str) -> dict[str, np.ndarray]:
         """Per-draw totals over the reported markets for one country.
 
         Tons add up; the shortfall share is total shortfall over total demand; the price
-        multiplier and stockpile months are weighted by the country's base demand (a plain
-        mean where it has none).
+        multipliers (peak and horizon average) and stockpile months are weighted by the
+        country's base demand (a plain mean where it has none).
         """
         c = self.countries.index(country)
         rep = list(self.reported)
@@ -127,6 +136,7 @@ class StressResult:
             "shortfall_t": short.sum(axis=1),
             "shortfall_share": short.sum(axis=1) / total if total > 0 else short.sum(axis=1) * 0,
             "price_multiplier": self.price_multiplier[:, rep] @ w,
+            "price_multiplier_avg": self.price_multiplier_avg[:, rep] @ w,
             "stockpile_months": self.stockpile_months[:, rep, c] @ w,
         }
 
@@ -365,6 +375,7 @@ def run_scenario(
     out_short = np.zeros((n_draws, m_count, c_count))
     out_dem = np.zeros((n_draws, m_count, c_count))
     out_price = np.ones((n_draws, m_count))
+    out_price_avg = np.ones((n_draws, m_count))
     out_stock = np.zeros((n_draws, m_count, c_count))
     out_cover = np.zeros((n_draws, horizon, c_count), dtype=np.float32)
     dev = {
@@ -434,6 +445,7 @@ def run_scenario(
         out_short[a:z] = to_numpy(unmet)
         out_dem[a:z] = to_numpy(dem_m.sum(axis=1) / 12.0)
         out_price[a:z] = to_numpy(price_m.max(axis=1))
+        out_price_avg[a:z] = to_numpy(price_m.mean(axis=1))
         out_stock[a:z] = to_numpy(left)
         out_cover[a:z] = to_numpy(cover)
         if progress is not None:
@@ -444,6 +456,7 @@ def run_scenario(
         markets=tuple(network.markets[m] for m in plan.markets),
         units=tuple(network.units[m] for m in plan.markets), reported=tuple(plan.reported),
         base_demand=d0, shortfall_t=out_short, shortfall_share=share_out,
-        price_multiplier=out_price, stockpile_months=out_stock, cover_path=out_cover,
+        price_multiplier=out_price, price_multiplier_avg=out_price_avg,
+        stockpile_months=out_stock, cover_path=out_cover,
         assumptions={k: values[k] for k in values if k.startswith("stress_")},
     )

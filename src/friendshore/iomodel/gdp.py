@@ -1,6 +1,8 @@
 """GDP cost of a commodity shortfall, vectorised over Monte Carlo draws.
 
-For draw k with shortfall share σ_k and price multiplier p_k of commodity c in a country:
+For draw k with shortfall share σ_k and price multiplier p_k of commodity c in a country, both
+horizon averages (σ_k: shortfall over the horizon / demand over the horizon; p_k: mean over
+the horizon's months of the monthly price multiplier, ``StressResult.price_multiplier_avg``):
 
 1. **First use.** The commodity's value ``V`` (the country's own value from energy statistics
    where shipped, e.g. LNG; else US consumption from USGS MCS2025, and for Japan the US
@@ -20,6 +22,11 @@ For draw k with shortfall share σ_k and price multiplier p_k of commodity c in 
    ``Δx = d + (L − I) d + w (G' − I) d``, capped at x. Both use the LU factors of the table.
 4. **Value added.** ``ΔVA = v̂ Δx + (1 − pass_through)(p_k − 1) V_j`` (the un-passed cost is a
    margin loss of the first-use industries). Reported negative (a loss), in USD.
+
+5. **Horizon.** The IO flows are annual rates; the result is multiplied by ``years`` (the
+   horizon in years) for both channels alike, so a horizon-average price p̄ costs
+   ``(p̄ − 1) V · years = Σ_months (p_t − 1) V / 12``: a one-month price spike to p in a
+   12-month horizon (p̄ = 1 + (p − 1)/12) costs 1/12 of a year-long one.
 
 The price channel is priced on baseline consumption (a first-order, Laspeyres cost), so the
 loss never falls as the shortfall grows or the price rises.
@@ -154,8 +161,10 @@ def gdp_change(
     """GDP change (USD, negative = loss) of a shortfall of ``commodity`` in ``country``.
 
     ``shortfall_share`` (share of demand not delivered, 0–1) and ``price_multiplier`` (post /
-    pre price) are arrays over draws of equal length; they hold for ``years`` (the stress
-    horizon; the IO flows are annual). Returns ``None`` for countries without a table (only
+    pre price) are arrays over draws of equal length, both averages over ``years`` (the
+    stress horizon; the IO flows are annual and both channels are scaled by ``years``). Pass
+    the horizon-average price (``price_multiplier_avg``), not the peak: the peak held for the
+    whole horizon overstates the price channel. Returns ``None`` for countries without a table (only
     USA and JPN have one), for commodities flagged unmapped, and for commodities with no US
     consumption value.
     """
