@@ -171,3 +171,71 @@ def test_lng_shortfall_hits_japanese_power_and_city_gas() -> None:
     g = gdp_change("JPN", "lng", np.array([0.0, 0.2]), np.array([1.0, 1.0]))
     assert g.total_usd[0] == 0 and g.total_usd[1] < 0
     assert set(g.top_industries(2)["industry"]) == {"4611", "4621"}
+
+
+def test_price_term_is_the_lost_margin_by_hand_and_a_twelfth_for_one_month() -> None:
+    """No pass-through: the price channel is the margin (p̄ − 1) V · years, nothing else."""
+    a = Assumptions({"ripple_price_pass_through": 0.0})
+    p = 2.0
+    g = gdp_change("JPN", "lng", np.zeros(2), np.array([p, 1 + (p - 1) / 12]), a)
+    # Japan's 2023 LNG import bill, US$44.2 bn (data/bridge, MOF trade statistics)
+    np.testing.assert_allclose(g.total_usd, [-44.2e9, -44.2e9 / 12], rtol=1e-9)
+
+
+@pytest.mark.parametrize("country", ["USA", "JPN"])
+def test_one_month_spike_in_a_year_costs_a_twelfth_of_a_year_long_one(country: str) -> None:
+    p = 3.0
+    g = gdp_change(country, "lng", np.zeros(2), np.array([p, 1 + (p - 1) / 12]))
+    assert g.total_usd[0] < 0
+    assert g.total_usd[1] == pytest.approx(g.total_usd[0] / 12, rel=1e-9)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    s=st.lists(st.floats(0, 1), min_size=2, max_size=2),
+    p=st.lists(st.floats(1, 10), min_size=2, max_size=2),
+    country=st.sampled_from(["USA", "JPN"]),
+    commodity=st.sampled_from(["gallium", "cobalt", "rare_earths", "lng"]),
+)
+def test_gdp_loss_never_falls_as_shortfall_and_price_grow_together(s, p, country, commodity):
+    g = gdp_change(country, commodity, np.sort(s), np.sort(p))
+    assert g.total_usd[1] <= g.total_usd[0] + 1e-6 * max(1.0, abs(g.total_usd[0]))
+
+
+def _hormuz(months: int, share: float = 1.0, **assumptions: object) -> dict:
+    """The shipped Hormuz closure with a fixed length and outage share, JPN only."""
+    from friendshore.api.stress import load_scenario
+
+    sc = load_scenario("hormuz-closure").model_dump(mode="json")
+    for shock in sc["shocks"]:
+        shock["months"], shock["share"] = months, share
+    return {**sc, "countries": ["JPN"], "draws": 4,
+            "assumptions": {**sc["assumptions"], **assumptions}}
+
+
+def test_stress_gdp_prices_a_one_month_closure_at_a_twelfth_of_a_year_long_one() -> None:
+    """Quantity channel off (substitutability 1): GDP is the price term alone, and the price
+    in the closure's months does not depend on how long it lasts."""
+    from friendshore.api.ripple import stress_gdp
+    from friendshore.api.stress import run_stress
+
+    runs = {m: run_stress(_hormuz(m, ripple_substitutability=1.0)) for m in (1, 12)}
+    arr = {m: r.market_arrays("JPN", "lng") for m, r in runs.items()}
+    peak = arr[12]["price_multiplier"]
+    assert (peak > 1).all()
+    np.testing.assert_allclose(arr[1]["price_multiplier"], peak)
+    np.testing.assert_allclose(arr[1]["price_multiplier_avg"], 1 + (peak - 1) / 12)
+    gdp = {m: stress_gdp(r, "JPN")["gdp_change_usd"] for m, r in runs.items()}
+    assert gdp[12]["mean"] < 0
+    assert gdp[1]["mean"] == pytest.approx(gdp[12]["mean"] / 12, rel=1e-9)
+
+
+def test_stress_gdp_is_zero_under_a_zero_shock_and_grows_with_the_closure() -> None:
+    from friendshore.api.ripple import stress_gdp
+    from friendshore.api.stress import run_stress
+
+    zero = stress_gdp(run_stress(_hormuz(6, share=0.0)), "JPN")["gdp_change_usd"]
+    assert all(v == 0 for v in zero.values())
+    means = [stress_gdp(run_stress(_hormuz(m)), "JPN")["gdp_change_usd"]["mean"]
+             for m in (1, 3, 6, 12)]
+    assert all(b <= a for a, b in zip(means, means[1:], strict=False)) and means[0] < 0
