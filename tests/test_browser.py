@@ -207,9 +207,24 @@ def test_planner_shows_pareto_chart(page, tmp_path: Path) -> None:
     names = page.evaluate("document.querySelector('#pareto').data.map(t => t.name)")
     assert names == ["Pareto front", "chosen portfolio", "greedy"]
     assert page.locator("#catalog tr.chosen").count() >= 1
-    page.locator("#catalog tbody tr").first.click()
+    # the chosen portfolio's contributions: benefit alone and at the margin, then a total row
+    portfolio = page.locator("#portfolio tbody tr")
+    assert portfolio.count() >= 2
+    assert portfolio.last.locator("td").first.inner_text() == "total"
+    # a project's appraisal, opened from the portfolio: cash flows, strategic value, ripple
+    portfolio.filter(has_text="mp-mountain-pass-hree").click()
+    page.wait_for_selector("#detail-loading", state="hidden")
+    page.wait_for_selector("#strategic-table tbody tr")
     plotted(page, "#cashflows")
-    page.wait_for_selector("#appraisal-table tbody tr")
+    strategic = page.locator("#strategic-table tbody tr").all_inner_texts()
+    assert any(r.startswith("china-rare-earth-ban") for r in strategic)  # the ban it relieves
+    assert strategic[-1].startswith("present value") and "$" in strategic[-1]
+    assert page.locator("#strategic-table thead th").all_inner_texts()[2:] == [
+        "USA shortfall avoided (% of demand)", "USA GDP loss avoided",
+        "JPN shortfall avoided (% of demand)", "JPN GDP loss avoided"]
+    assert page.locator("#appraisal-table tbody tr").count() == 2  # USA and JPN
+    ripple = page.locator("#ripple-table tbody tr").all_inner_texts()
+    assert [r.split("\t")[0] for r in ripple] == ["construction (once)", "operation (per year)"]
     shoot(page, tmp_path, "planner")
 
 

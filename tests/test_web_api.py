@@ -375,10 +375,16 @@ def test_projects_and_appraisal_match_cli(client: TestClient) -> None:
     projects = client.get("/api/projects").json()
     assert projects == cli_json("projects")
     pid = projects[0]["id"]
-    body = client.get(f"/api/projects/{pid}?draws=100&seed=3").json()
-    assert body == cli_json("appraise", pid, "--draws", "100", "--seed", "3")
+    two = "scenario=china-rare-earth-ban&scenario=hormuz-closure"
+    body = client.get(f"/api/projects/{pid}?draws=100&seed=3&{two}").json()
+    assert body == cli_json("appraise", pid, "--draws", "100", "--seed", "3",
+                            "--scenarios", "china-rare-earth-ban,hormuz-closure")
+    assert set(body["strategic"]["scenarios"]) == {"china-rare-earth-ban", "hormuz-closure"}
     assert client.get("/api/projects/no-such-project").status_code == 404
     assert client.get(f"/api/projects/{pid}?draws=0").status_code == 422
+    assert client.get(f"/api/projects/{pid}?scenario=no-such-scenario").status_code == 404
+    many = "&".join(["scenario=hormuz-closure"] * 21)
+    assert client.get(f"/api/projects/{pid}?{many}").status_code == 422
 
 
 @needs("plan")

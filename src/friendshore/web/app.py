@@ -309,11 +309,14 @@ def create_app(
         project_id: str,
         draws: Annotated[int | None, Query(ge=1)] = None,
         seed: Annotated[int | None, Query(ge=0)] = None,
+        scenario: Annotated[list[str] | None, Query(max_length=20)] = None,
     ) -> Any:
-        """One project's appraisal: cash flows, NPV/IRR per country, spread, ripple."""
+        """One project's appraisal (``friendshore appraise``): cash flows, NPV/IRR per country
+        and their spread, strategic value over the scenarios (repeat ``scenario``; default
+        the shipped library) and ripple per phase. Runs the stress engine: seconds, cold."""
         if draws is not None and draws > limits.max_draws:
             return _field_error("query.draws", f"at most {limits.max_draws} draws")
-        return jsonable(layer_fn("appraise")(project_id, draws=draws, seed=seed))
+        return call("appraise", project_id, draws=draws, seed=seed, scenarios=scenario or None)
 
     @app.post("/api/plan", tags=["invest"], status_code=202)
     async def plan(req: PlanRequest) -> Any:

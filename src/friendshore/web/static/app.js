@@ -78,6 +78,7 @@ const FS = (() => {
   const YEARISH = /(^|_)(year|by)$/;
 
   // A sortable table of `rows` (objects). columns: [{key, label, num, format}] or keys.
+  // opts: sortKey, sortDir, rowClass(r), onRowClick(r), pinned(r) (kept below the sorted rows).
   function table(el, rows, columns, opts = {}) {
     const cols = (columns || Object.keys(rows[0] || {})).map((c) => (typeof c === "string" ? { key: c } : c));
     for (const c of cols) {
@@ -87,8 +88,12 @@ const FS = (() => {
     let sortKey = opts.sortKey || null, dir = opts.sortDir || -1;
     function render() {
       const data = rows.slice();
+      const pinned = opts.pinned || (() => false);  // rows kept last whatever the sort (totals)
       if (sortKey) {
         data.sort((a, b) => {
+          const pa = pinned(a), pb = pinned(b);
+          if (pa !== pb) return pa ? 1 : -1;
+          if (pa) return 0;
           const x = a[sortKey], y = b[sortKey];
           if (x === y) return 0;
           if (x === null || x === undefined) return 1;

@@ -42,6 +42,7 @@ function renderPlan(out) {
       <div class="note">expected NPV + avoided GDP loss</div></div>
     <div class="card" style="border-left-color:#5f6b7a"><h3>Solver</h3><div class="big">${FS.escapeHtml(out.status)}</div>
       <div class="note">MIP gap ${FS.fmt(out.mip_gap)}; ${FS.fmt(out.draws)} appraisal draws${out.run_id ? "; saved as run " + FS.escapeHtml(out.run_id) : ""}</div></div>`;
+  $("pareto-empty").classList.add("hidden");
   const front = out.pareto.slice().sort((a, b) => a.usa - b.usa);
   const hover = (p) => `${p.projects.length} projects: ${p.projects.join(", ")}`;
   FS.plot($("pareto"), [
@@ -56,43 +57,165 @@ function renderPlan(out) {
       hovertemplate: "greedy: USA %{x:.2f} bn, JPN %{y:.2f} bn<br>%{text}<extra></extra>" },
   ], { xaxis: { title: { text: "US benefit (US$ bn)" } }, yaxis: { title: { text: "Japanese benefit (US$ bn)" } },
        legend: { orientation: "h", y: -0.2 } });
+  renderPortfolio(out);
   renderCatalog();
 }
 
+// The scenario set an appraisal uses: the plan's, else those selected, else the shipped library.
+function scenarioNames() {
+  if (PLAN) return Object.keys(PLAN.scenarios);
+  return [...$("scenarios").selectedOptions].map((o) => o.value);
+}
+
+function renderPortfolio(out) {
+  const rows = out.projects_detail || [];
+  if (!rows.length) {
+    $("portfolio").innerHTML = '<p class="note">The chosen portfolio is empty.</p>';
+    return;
+  }
+  const sum = (k) => rows.reduce((s, r) => s + (r[k] || 0), 0);
+  const total = { id: "total", name: `${rows.length} projects`, capex_usd: sum("capex_usd"),
+                  cost_usd: sum("cost_usd"), usa_benefit: null, jpn_benefit: null,
+                  usa_marginal: sum("usa_marginal"), jpn_marginal: sum("jpn_marginal"), total: true };
+  FS.table($("portfolio"), rows.concat([total]), [
+    { key: "id", label: "project" },
+    { key: "capex_usd", label: "capex (bn)", num: true, format: bn },
+    { key: "cost_usd", label: "funder cost (bn)", num: true, format: bn },
+    { key: "usa_benefit", label: "USA alone (bn)", num: true, format: bn },
+    { key: "usa_marginal", label: "USA marginal (bn)", num: true, format: bn },
+    { key: "jpn_benefit", label: "JPN alone (bn)", num: true, format: bn },
+    { key: "jpn_marginal", label: "JPN marginal (bn)", num: true, format: bn },
+  ], { sortKey: "usa_marginal", pinned: (r) => r.total === true,
+       rowClass: (r) => (r.total ? "total" : ""),
+       onRowClick: (r) => { if (!r.total) appraise(r.id); } });
+}
+
+// Rows of the strategic table: one per scenario with relief for either country, then the
+// probability-weighted expectation per operating year and the present value.
+function strategicRows(a, p) {
+  const st = a.strategic || {};
+  const market = `${p.commodity}/${p.stage}`;
+  const rows = [];
+  for (const [name, cell] of Object.entries(st.scenarios || {})) {
+    const row = { scenario: name, probability: cell.probability };
+    let any = false;
+    for (const c of ["USA", "JPN"]) {
+      const v = cell[c] || {};
+      row[`${c}_t`] = v.shortfall_t; row[`${c}_pct`] = v.shortfall_pct; row[`${c}_gdp`] = v.gdp_loss_usd;
+      row.unit = row.unit || ((v.markets || {})[market] || {}).unit;
+      any = any || v.shortfall_t > 0 || v.gdp_loss_usd > 0;
+    }
+    if (any) rows.push(row);
+  }
+  const exp = { scenario: "expected, per operating year", total: true };
+  const pv = { scenario: "present value", total: true };
+  for (const c of ["USA", "JPN"]) {
+    const v = st[c] || {};
+    exp[`${c}_t`] = v.shortfall_t_per_year; exp[`${c}_pct`] = v.shortfall_pct_per_year;
+    exp[`${c}_gdp`] = v.gdp_loss_avoided_per_year_usd; pv[`${c}_gdp`] = v.gdp_loss_avoided_pv_usd;
+  }
+  return { rows, totals: [exp, pv] };
+}
+
+function renderStrategic(a, p) {
+  const { rows, totals } = strategicRows(a, p);
+  const unit = (rows.find((r) => r.unit) || {}).unit || "";
+  // shortfall avoided in the market's unit, with its share of the country's demand
+  const avoided = (c) => (v, r) => (v === null || v === undefined ? "" :
+    `${FS.fmt(v)}${unit ? " " + unit : ""} (${r[`${c}_pct`].toFixed(2)}%)`);
+  FS.table($("strategic-table"), rows.concat(totals), [
+    { key: "scenario" }, { key: "probability", label: "prob. / yr", num: true, format: (v) => (v === undefined ? "" : pct(v)) },
+    { key: "USA_t", label: "USA shortfall avoided (% of demand)", num: true, format: avoided("USA") },
+    { key: "USA_gdp", label: "USA GDP loss avoided", num: true, format: FS.money },
+    { key: "JPN_t", label: "JPN shortfall avoided (% of demand)", num: true, format: avoided("JPN") },
+    { key: "JPN_gdp", label: "JPN GDP loss avoided", num: true, format: FS.money },
+  ], { pinned: (r) => r.total === true, rowClass: (r) => (r.total ? "total" : "") });
+  const none = Object.keys(a.scenarios || {}).filter((n) => !rows.some((r) => r.scenario === n));
+  $("strategic-note").textContent = `Per event: the mean shortfall the project avoids in its own market ` +
+    `(${p.commodity}, ${p.stage}) over the scenario horizon, and the GDP loss it avoids over every market it relieves ` +
+    `(quantity and price channels). Expected: Σ annual probability × per-event value while it operates; ` +
+    `present value: what the planner counts for the project built alone.` +
+    (none.length ? ` No relief in: ${none.join(", ")}.` : "");
+}
+
+function renderRipple(r) {
+  if (!r || !r.country) {
+    $("ripple-table").innerHTML = "";
+    $("ripple-note").textContent = "No input–output table is shipped for the host country, so no ripple is computed.";
+    return;
+  }
+  const rows = [["construction", "construction (once)"], ["operation", "operation (per year)"]].map(([k, label]) => ({
+    phase: label, amount: r[`${k}_amount_usd`], output: r[`${k}_output_usd`], va: r[`${k}_value_added_usd`],
+    imports: r[`${k}_imports_usd`], comp: r[`${k}_compensation_usd`],
+    jobs: r[`${k}_jobs`] ?? r[`${k}_job_years_estimate`], estimated: r[`${k}_jobs`] === null,
+  }));
+  FS.table($("ripple-table"), rows, [
+    { key: "phase" }, { key: "amount", label: "spending", num: true, format: FS.money },
+    { key: "output", label: "output", num: true, format: FS.money },
+    { key: "va", label: "value added", num: true, format: FS.money },
+    { key: "imports", label: "imports", num: true, format: FS.money },
+    { key: "comp", label: "compensation", num: true, format: FS.money },
+    { key: "jobs", label: "job-years", num: true, format: (v, row) => (v === null || v === undefined ? "—" : `${FS.fmt(Math.round(v))}${row.estimated ? " (est.)" : ""}`) },
+  ]);
+  const name = r.industry_name ? `${r.industry_name}, ` : "";
+  $("ripple-note").textContent = `${r.country}, industry ${name}${r.industry} (${r.table}). ` +
+    `Construction puts the capex into the construction industries once; operation puts a year's revenue at ` +
+    `full capacity into the project's industry. Job-years marked est.: compensation ÷ compensation per job ` +
+    `(assumption invest_compensation_per_job_usd), as the shipped tables have no employment.`;
+}
+
+let APPRAISING = null;  // the project whose appraisal is in flight; a later click supersedes it
+
 async function appraise(id) {
   const p = PROJECTS.find((x) => x.id === id);
+  APPRAISING = id;
   $("detail-title").textContent = `Appraisal: ${p.name}`;
-  $("detail").innerHTML = '<p class="status">appraising…</p>';
+  $("detail-grid").classList.add("hidden");
+  $("detail").innerHTML = "";
+  $("detail-loading").classList.remove("hidden");
+  $("appraisal").scrollIntoView({ behavior: "smooth", block: "start" });
+  const names = scenarioNames();
+  const started = Date.now();
+  const say = () => {
+    $("detail-status").textContent = `Appraising ${id}: Monte Carlo cash flows, then the stress engine over ` +
+      `${names.length || "all shipped"} scenarios with and without the project (usually 4–7 s)… ` +
+      `${Math.round((Date.now() - started) / 1000)} s`;
+  };
+  say();
+  const tick = setInterval(say, 500);
   try {
-    const a = await FS.api(`/api/projects/${encodeURIComponent(id)}`);
+    const query = names.map((n) => `scenario=${encodeURIComponent(n)}`).join("&");
+    const a = await FS.api(`/api/projects/${encodeURIComponent(id)}${query ? "?" + query : ""}`);
+    if (APPRAISING !== id) return;  // the user has moved on to another project
     const rows = Object.keys(a.base).map((c) => {
       const mc = (a.monte_carlo[c] || {}).npv || {};
       return { country: c, npv: a.base[c].npv, irr: a.base[c].irr, payback: a.base[c].payback_years,
                mean: mc.mean, p5: mc.p5, p95: mc.p95 };
     });
-    const r = a.ripple || {};
     const est = (p.estimated || []).join(", ");
-    $("detail").innerHTML = `<div id="appraisal-table"></div>
-      <p class="note">Host ${FS.escapeHtml(p.host)}; ${FS.escapeHtml(p.type)} of ${FS.escapeHtml(p.commodity)} (${FS.escapeHtml(p.stage)}),
+    $("detail").innerHTML = `<p class="note">Host ${FS.escapeHtml(p.host)}; ${FS.escapeHtml(p.type)} of ${FS.escapeHtml(p.commodity)} (${FS.escapeHtml(p.stage)}),
         ${FS.fmt(p.capacity)} ${FS.escapeHtml(p.unit)}; expected online ${a.online_year.expected.toFixed(1)} (announced ${a.online_year.announced});
         capex P5–P95 ${FS.money(a.capex.p5)} – ${FS.money(a.capex.p95)} over ${FS.fmt(a.draws)} draws.
-        ${r.country ? `Ripple in ${FS.escapeHtml(r.country)} (industry ${FS.escapeHtml(r.industry)}): value added ${FS.money(r.construction_value_added_usd)} from construction, ${FS.money(r.operation_value_added_usd)} a year from operation.` : ""}
-        ${est ? `Estimated fields: ${FS.escapeHtml(est)}.` : ""} Source: ${FS.escapeHtml(p.source_url)} (${FS.escapeHtml(p.source_date)}).</p>`;
+        ${est ? `Estimated fields: ${FS.escapeHtml(est)}.` : ""} Source: ${FS.escapeHtml(p.source_url)} (${FS.escapeHtml(p.source_date)})${p.source_note ? ` — ${FS.escapeHtml(p.source_note)}` : ""}.</p>`;
+    $("detail-grid").classList.remove("hidden");
     FS.table($("appraisal-table"), rows, [
       { key: "country" }, { key: "npv", label: "NPV announced (bn)", num: true, format: bn },
       { key: "irr", label: "IRR", num: true, format: pct }, { key: "payback", label: "payback (yr)", num: true },
       { key: "mean", label: "NPV mean (bn)", num: true, format: bn },
       { key: "p5", label: "NPV P5 (bn)", num: true, format: bn }, { key: "p95", label: "NPV P95 (bn)", num: true, format: bn },
     ]);
-    const el = $("cashflows");
-    el.classList.remove("hidden");
-    FS.plot(el, Object.entries(a.base_cash_flows).map(([c, flows]) => ({
+    renderStrategic(a, p);
+    renderRipple(a.ripple);
+    FS.plot($("cashflows"), Object.entries(a.base_cash_flows).map(([c, flows]) => ({
       type: "bar", name: c, x: flows.map((_, i) => i), y: flows.map((v) => v / 1e6),
     })), { barmode: "group", title: { text: "Announced-case cash flows by country", font: { size: 13 } },
            xaxis: { title: { text: "year from notice" } }, yaxis: { title: { text: "US$ m" } }, margin: { t: 40, r: 20, b: 50, l: 60 } });
   } catch (err) {
-    $("detail").innerHTML = "";
+    if (APPRAISING !== id) return;
     FS.showError($("error"), err);
+  } finally {
+    clearInterval(tick);
+    if (APPRAISING === id) $("detail-loading").classList.add("hidden");
   }
 }
 
