@@ -17,7 +17,8 @@ COUNTRIES = Annotated[
 
 #: Short table labels of the summary keys (the JSON keeps the full names).
 LABELS = {"shortfall_pct": "short %", "shortfall_t": "short (t)", "price_multiplier": "price x",
-          "stockpile_months": "stock mo", "gdp_change_usd": "GDP US$ m"}
+          "price_multiplier_avg": "price avg", "stockpile_months": "stock mo",
+          "gdp_change_usd": "GDP US$ m"}
 
 runs_app = typer.Typer(help="Saved stress runs.", no_args_is_help=True)
 
@@ -85,9 +86,10 @@ def stress(
         print_json(out)
         return
     caption = "short %: shortfall as % of demand over the horizon; short (t): in the market's " \
-              "unit; stock mo: stockpile left, months of demand; GDP US$ m: value added over " \
-              "the horizon (negative = loss); cvar95: mean of the worst 5 % (lowest for " \
-              "stock mo and GDP)"
+              "unit; price x: peak month; price avg: mean over the horizon's months; stock " \
+              "mo: stockpile left, months of demand; GDP US$ m: value added over the horizon " \
+              "(negative = loss; priced on short % and price avg); cvar95: mean of the worst " \
+              "5 % (lowest for stock mo and GDP)"
     if "run_id" in out:
         caption += f"; saved as run {out['run_id']}"
     print_table(_summary_rows(out), title=f"{out['scenario']} · {out['draws']:,} draws · "
