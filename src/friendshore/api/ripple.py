@@ -27,6 +27,7 @@ from ..iomodel.bridge import (
     own_consumption_value,
 )
 from ..iomodel.gdp import COUNTRIES, GdpImpact, gdp_change, usd_per_unit
+from ..iomodel.gdp import _table as gdp_table
 from ..iomodel.tables import TABLES, IOTable, get_table
 from ..results import summarise
 
@@ -59,7 +60,8 @@ def multipliers(country: str, year: int | None = None, level: int | None = None,
                 assumptions: Assumptions | Mapping[str, Any] | None = None) -> pd.DataFrame:
     """Type I multipliers per unit of final demand, indexed by the source's industry codes.
 
-    Columns: ``name``, ``output`` (total output per unit), ``value_added``, ``imports``,
+    Columns: ``name`` (English), ``name_ja`` (MIC tables only: the official Japanese name),
+    ``output`` (total output per unit), ``value_added``, ``imports``,
     ``compensation`` (per unit of final demand; unit-free, so valid in any currency) and
     ``jobs`` (always missing: no employment in the shipped tables).
     ``country``: 'USA' (BEA, ``year`` 2017/2022/2023), 'JPN' (MIC 2015, ``level`` 13/37/185)
@@ -107,7 +109,7 @@ def ripple(
     dx = iomath.solve(t.lu_L, spend)
     coef = t.coefficients
     by = pd.DataFrame({
-        "industry": t.labels, "name": t.names,
+        "industry": t.labels, **t.name_columns(t.labels),
         "output_usd": dx * to_usd,
         "value_added_usd": coef["value_added"] * dx * to_usd,
         "imports_usd": coef["imports"] * dx * to_usd,
@@ -119,7 +121,8 @@ def ripple(
     if t.currency == "JPY":
         notes.append(f"converted at {a['ripple_jpy_per_usd']} JPY/USD (ripple_jpy_per_usd)")
     return {
-        "country": t.country, "industry": industry, "industry_name": t.names[pos],
+        "country": t.country, "industry": industry,
+        **{f"industry_{k}": v[0] for k, v in t.name_columns([industry]).items()},
         "phase": phase, "amount_usd": float(amount_usd),
         "table": f"{t.source} {t.year} ({t.level} industries)",
         "output_usd": float(by["output_usd"].sum()),
@@ -176,10 +179,11 @@ def stress_gdp(result: Any, country: str, top: int = 5) -> dict[str, Any]:
         return {**empty, "gdp_not_modelled": missing}
     total = sum(g.total_usd for g in impacts)
     by = sum(g.by_industry_usd for g in impacts).sort_values().head(top)
-    names = impacts[0]._names
+    names = gdp_table(country, a).name_columns(list(by.index))
     return {
         "gdp_change_usd": summarise(total, "low"),
-        "top_industries": [{"industry": code, "name": names.get(code, ""),
-                            "gdp_change_usd": float(v)} for code, v in by.items()],
+        "top_industries": [{"industry": code, **{col: names[col][i] for col in names},
+                            "gdp_change_usd": float(loss)}
+                           for i, (code, loss) in enumerate(by.items())],
         "gdp_not_modelled": missing,
     }

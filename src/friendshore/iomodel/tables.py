@@ -18,13 +18,17 @@ Builders (cached per process):
 * :func:`mic_table` (JPN 2015, 13/37/185 sectors): the competitive-import table is made
   domestic with import coefficients ``M̂ = imports / domestic demand`` per row, ``Z = (I − M̂) X``
   (MIC's standard ripple model ``(I − (I − M̂)A)⁻¹``). Value added excludes 家計外消費支出
-  (ohcr), so that it sums to GDP; ohcr is treated as a leakage like imports.
+  (ohcr), so that it sums to GDP; ohcr is treated as a leakage like imports. Sectors are
+  named in English (``name_en`` of the label files: MIC-style names at 37 sectors, a friendshore
+  translation at 13 and 185, data/io/PROVENANCE.md) with the official Japanese name kept in
+  ``names_ja``.
 * :func:`wiod_table` (2011, 41 regions × 35 industries): the world table, where value added is
   ``x − 1'Z`` (the mirror ships no VA rows) and imports are zero (the world is closed).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 
@@ -51,6 +55,7 @@ class IOTable:
     year: int
     level: int
     labels: list[str]
+    #: industry names in English (the source's own, or a translation for MIC)
     names: list[str]
     Z: np.ndarray
     x: np.ndarray
@@ -67,6 +72,8 @@ class IOTable:
     scale: float
     jobs: np.ndarray | None = None
     notes: list[str] = field(default_factory=list)
+    #: official Japanese names (MIC tables only)
+    names_ja: list[str] | None = None
 
     @property
     def n(self) -> int:
@@ -124,8 +131,18 @@ class IOTable:
         """Type I multipliers per unit of final demand (jobs per currency unit where known)."""
         mult = iomath.calc_multipliers(self.lu_L, self.coefficients)
         df = pd.DataFrame(mult, index=pd.Index(self.labels, name="industry"))
-        df.insert(0, "name", self.names)
+        for i, (col, values) in enumerate(self.name_columns(self.labels).items()):
+            df.insert(i, col, values)
         return df
+
+    def name_columns(self, codes: Sequence[str]) -> dict[str, list[str]]:
+        """``name`` (English) and, for tables with Japanese names, ``name_ja`` of ``codes``:
+        the columns every per-industry output carries."""
+        pos = [self.index(c) for c in codes]
+        out = {"name": [self.names[i] for i in pos]}
+        if self.names_ja is not None:
+            out["name_ja"] = [self.names_ja[i] for i in pos]
+        return out
 
     def series(self, values: np.ndarray, name: str) -> pd.Series:
         """A vector labelled by this table's industry codes."""
@@ -204,8 +221,10 @@ def mic_table(level: int = 185) -> IOTable:
     f = keep * t.loc[sectors, dom].sum(axis=1).to_numpy() + t.loc[sectors, exp].sum(
         axis=1).to_numpy()
     comp_rows = [r for r in ("epin", "wage", "ssce", "othp") if r in t.index]
-    names_col = "name_en" if "name_en" in lab.columns else "name_ja"
-    names = lab.set_index("code")[names_col].reindex(sectors).fillna("").tolist()
+    lab = lab.set_index("code").reindex(sectors).fillna("")
+    names_ja = lab["name_ja"].tolist()
+    english = lab["name_en"] if "name_en" in lab.columns else lab["name_ja"]
+    names = english.where(english != "", lab["name_ja"]).tolist()
     gfcf = t.loc[sectors, [c for c in ("invg", "invp") if c in t.columns]].sum(axis=1)
     build = ["04"] if level == 13 else [s for s in sectors if s.startswith("41")]
     construction = gfcf[build] / gfcf[build].sum() if gfcf[build].sum() > 0 else pd.Series(
@@ -216,7 +235,7 @@ def mic_table(level: int = 185) -> IOTable:
         va=t.loc[va_rows, sectors].sum().to_numpy(),
         m=(mhat[:, None] * X).sum(axis=0), comp=t.loc[comp_rows, sectors].sum().to_numpy(),
         inputs_total=pd.DataFrame(X, index=sectors, columns=sectors),
-        construction=construction, currency="JPY", scale=1e9,
+        construction=construction, currency="JPY", scale=1e9, names_ja=names_ja,
     )
 
 

@@ -139,9 +139,15 @@ def _results_table(out: Mapping[str, Any]) -> pd.DataFrame:
 
 
 def _industries(out: Mapping[str, Any]) -> pd.DataFrame:
+    """Top industries per country; ``name_ja`` (MIC sectors) next to the English name."""
     rows = [{"country": iso, **r} for iso, s in out["countries"].items()
-            for r in s.get("top_industries", [])]
-    return pd.DataFrame(rows)
+            for r in s.get("top_industries") or []]
+    df = pd.DataFrame(rows)
+    if "name_ja" not in df:
+        return df
+    df["name_ja"] = df["name_ja"].astype(object).where(df["name_ja"].notna(), None)
+    first = ["country", "industry", "name", "name_ja"]
+    return df[first + [c for c in df.columns if c not in first]]
 
 
 def render_stress_report(

@@ -63,8 +63,10 @@ const Results = (() => {
         "<code>top_industries</code> to each country when it is available).</p>";
       return;
     }
-    const keys = Object.keys(rows[0]).filter((k) => !["country", "industry", "name"].includes(k));
-    FS.table(el, rows, [{ key: "country" }, { key: "industry", label: "code" }, { key: "name", label: "industry" },
+    const keys = Object.keys(rows[0]).filter((k) => !["country", "industry", "name", "name_ja"].includes(k));
+    // English names (MIC sectors: friendshore's translation); the official Japanese one on hover
+    const named = (v, r) => (r.name_ja ? `<span title="${FS.escapeHtml(r.name_ja)}">${FS.escapeHtml(v)}</span>` : FS.escapeHtml(v));
+    FS.table(el, rows, [{ key: "country" }, { key: "industry", label: "code" }, { key: "name", label: "industry", format: named, html: true },
       ...keys.map((k) => ({ key: k, label: k.replace(/_usd$/, " (US$)").replace(/_/g, " "), num: true,
                             format: k.endsWith("_usd") ? FS.money : undefined }))]);
   }
