@@ -157,13 +157,16 @@ def _run(scenario: Scenario, net: SupplyNetwork, draws: int, seed: int,
 
 
 def _gdp_loss(res: StressResult, m: int, country: str, a: Assumptions) -> np.ndarray | None:
-    """GDP loss per draw (US$, positive = loss) of market ``m`` in ``country``; None if unpriced."""
+    """GDP loss per draw (US$, positive = loss) of market ``m`` in ``country`` over the
+    scenario horizon, as the stress output prices it; None if unpriced."""
     commodity = res.markets[m][0]
     c = res.countries.index(country)
     key = (id(res), m, country, repr(sorted(a.overrides.items())))
     if key not in _GDP:
+        # Priced like the stress output: horizon-average price over the scenario's horizon.
         impact = gdp_change(country, commodity, res.shortfall_share[:, m, c],
-                            res.price_multiplier[:, m], a)
+                            res.price_multiplier_avg[:, m], a,
+                            years=res.scenario.horizon_months / 12.0)
         _GDP[key] = (res, None if impact is None else -impact.total_usd)
     return _GDP[key][1]
 
