@@ -14,8 +14,6 @@ _PCT = ("top_share", "china_share", "allied_share", "us_net_import_reliance",
         "jpn_import_reliance")
 
 
-
-
 def risk(
     commodities: Annotated[
         list[str] | None, typer.Argument(help="Commodity slugs or names (default: all).")
@@ -45,18 +43,23 @@ def risk(
         top=df["top_country"].fillna("—"),
         **{c: (df[c] * 100).map(lambda v: _num(v, 0)) for c in _PCT},
         eu_sr=df["eu_supply_risk"].map(lambda v: _num(v, 2)),
+        eu_sr_ec=[_num(v, 2) + ("*" if b else "") for v, b in zip(
+            df["eu_supply_risk_ec2017"], df["eu_sr_bottleneck"].fillna(False), strict=True)],
     )
     headers = {
         "commodity": "commodity", "stage": "stage", "year": "year", "unit": "unit",
         "world": "world prod.", "hhi": "hhi", "hhi_wgi": "hhi·wgi", "top": "top",
         "top_share": "top%", "china_share": "CHN%", "allied_share": "ally%",
         "us_net_import_reliance": "US NIR%", "jpn_import_reliance": "JP NIR%", "eu_sr": "EU SR",
+        "eu_sr_ec": "EU SR EC17",
     }
     if console.width < _WIDE:  # narrow terminal or pipe: the columns that matter most
         headers = {k: v for k, v in headers.items() if k not in _WIDE_ONLY}
     _render(show, headers, title=f"Supply risk ({len(df)} commodity x stage rows)",
             caption="— = not available from the data. hhi 0–1; hhi·wgi and EU SR 0–10 (EC 2017 "
-                    "CRM method); shares are of listed producers. Formulas: docs/risk.md.")
+                    "CRM method): EU SR on global supply, EU SR EC17 weighted by EU import "
+                    "reliance and EU sourcing (* the commodity's bottleneck stage); shares are "
+                    "of listed producers. Formulas: docs/risk.md.")
 
 
 def _render(show, headers: dict[str, str], *, title: str, caption: str) -> None:
@@ -69,7 +72,7 @@ def _render(show, headers: dict[str, str], *, title: str, caption: str) -> None:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, title=title,
                   caption=caption)
     for col, head in headers.items():
-        left = not show[col].str.match(r"^[-\d.,—%]*$").all()
+        left = not show[col].str.match(r"^[-\d.,—%*]*$").all()
         width = max([len(head), *show[col].str.len()])
         table.add_column(head, justify="left" if left else "right", no_wrap=True,
                          min_width=width)
