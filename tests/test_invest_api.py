@@ -177,8 +177,9 @@ def test_plan_projects_detail(planned: dict) -> None:
     rows = {r["id"]: r for r in planned["projects"]}
     for d in detail:
         r = rows[d["id"]]
-        assert d["usa_benefit"] == pytest.approx(r["npv_usa"] + r["avoided_gdp_usa"])
-        assert d["jpn_benefit"] == pytest.approx(r["npv_jpn"] + r["avoided_gdp_jpn"])
+        for k in ("usa", "jpn"):  # NPV less the support it pays, plus avoided GDP loss
+            assert d[f"{k}_benefit"] == pytest.approx(
+                r[f"npv_{k}"] - r[f"support_cost_{k}"] + r[f"avoided_gdp_{k}"])
         for k in ("usa", "jpn"):
             assert d[f"{k}_marginal"] <= d[f"{k}_benefit"] + 1e-9 * abs(d[f"{k}_benefit"]) + 1
     for k in ("usa", "jpn"):

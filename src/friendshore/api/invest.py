@@ -47,6 +47,7 @@ def projects(catalog: str | Path | Catalog | None = None) -> list[dict[str, Any]
             "exclusive_group": p.exclusive_group, "estimated": p.estimated,
             "source_url": p.source.url, "source_date": p.source.date.isoformat(),
             "source_title": p.source.title, "source_note": p.source_note,
+            "support": p.support.model_dump(mode="json", exclude_none=True) if p.support else None,
         })
     return rows
 
@@ -164,7 +165,7 @@ def _eligibility(cat: Catalog, apps: dict[str, Appraisal], terms: Agreement,
                 apps[p.id].expected_npv(c) for c in apps[p.id].npv_draws) < 0:
             out[p.id] = "not commercially reasonable (expected total NPV < 0)"
         elif opt_out and terms.funder_may_decline:
-            own = apps[p.id].expected_npv(terms.funder)
+            own = apps[p.id].expected_net(terms.funder)
             if terms.funder in COUNTRIES:
                 own += sv.standalone(p.id, terms.funder)
             if own < 0:
@@ -196,7 +197,8 @@ def plan(
 ) -> dict[str, Any]:
     """Choose the portfolio that maximises the weighted US and Japanese benefit.
 
-    Benefit = expected NPV (Monte Carlo) + avoided GDP loss over the scenario set, per country,
+    Benefit = expected NPV (Monte Carlo) less expected support cost (price-floor top-ups,
+    grants, guarantee payouts net of fees) + avoided GDP loss over the scenario set, per country,
     within the budget (default: the agreement's amount), its per-year cap and deadline, the
     catalog's dependencies and exclusivity groups, and the mutual-benefit floors and shares.
     ``capex_basis="expected"`` counts the funder's Monte Carlo mean outlay (overruns and
@@ -232,7 +234,7 @@ def plan(
         ids=ids,
         cost=spend.sum(axis=1) if capex_basis == "announced" else np.array(
             [apps[i].paid_expected.get(terms.funder, 0.0) for i in ids]),
-        npv=np.array([[apps[i].expected_npv(c) for c in COUNTRIES] for i in ids]),
+        npv=np.array([[apps[i].expected_net(c) for c in COUNTRIES] for i in ids]),
         countries=COUNTRIES,
         budget=float(terms.amount_usd if budget is None else budget),
         base=sv.base,
@@ -263,7 +265,9 @@ def plan(
         app = apps[pid]
         table.append({
             "id": pid, "chosen": pid in best.ids, "cost_usd": float(problem.cost[i]),
-            "npv_usa": float(problem.npv[i, 0]), "npv_jpn": float(problem.npv[i, 1]),
+            "npv_usa": app.expected_npv("USA"), "npv_jpn": app.expected_npv("JPN"),
+            "support_cost_usa": app.expected_support_cost("USA"),
+            "support_cost_jpn": app.expected_support_cost("JPN"),
             "avoided_gdp_usa": sv.standalone(pid, "USA"),
             "avoided_gdp_jpn": sv.standalone(pid, "JPN"),
             "online_year": app.online_year["expected"], "excluded": excluded.get(pid),

@@ -12,6 +12,18 @@ Cash flows of a project, year ``t`` counted from its notice date:
   price multiplier) in the last year;
 * distributable cash D_t = revenue - opex (+ salvage).
 
+Support instruments (a project's ``support:`` block) are transfers between a paying government
+and the project; their cost to the payer is kept apart from the NPVs (``support_draws``):
+
+* price floor ``F`` on ``share`` s of the volume for the first ``years`` operating years:
+  revenue per unit = p + s (F - p)+ - s u (p - F)+ (``u``: the payer's upside share), and the
+  payer bears volume x s x ((F - p)+ - u (p - F)+);
+* grant X: the financing funds capex - X (capex scaled by 1 - X / capex, so overruns stay with
+  the financing); the payer pays X in the grant year;
+* loan guarantee on share g: the payer covers g x (debt service - available cash)+ in each
+  service year (the sponsor pays that much less) and earns ``fee_rate`` x g x the loan's
+  outstanding balance from the sponsor.
+
 Under the agreement waterfall the funder pays the capex (upfront, within days of notice, or as
 spent, per the agreement; overruns are called as spent) and any operating deficit. Its
 *deemed allocation amount* is a loan-like schedule: interest at ``benchmark + spread`` is
@@ -47,6 +59,7 @@ __all__ = [
     "draw_uncertainty",
     "payments",
     "split_cash",
+    "support_costs",
     "waterfall",
 ]
 
@@ -119,7 +132,8 @@ def waterfall(
 
 @dataclass(frozen=True)
 class Draws:
-    """Uncertain inputs per draw: capex overrun share, slip in whole years, price multiplier."""
+    """Uncertain inputs per draw: capex overrun share, slip in whole years, price multiplier
+    (one per draw, shape (draws,), or a path per year from the notice year, (draws, years))."""
 
     overrun: np.ndarray
     slip_years: np.ndarray
@@ -168,13 +182,15 @@ def _default_dist(a: Assumptions, what: str, cls: str) -> Dist:
 
 @dataclass(frozen=True)
 class CashFlows:
-    """Annual project cash flows, each (draws, years), year 0 = the notice year."""
+    """Annual project cash flows, each (draws, years), year 0 = the notice year; ``topup`` is
+    the part of revenue a price floor's payer pays (negative where it takes upside)."""
 
     capex: np.ndarray
     revenue: np.ndarray
     opex: np.ndarray
     salvage: np.ndarray
     operating: np.ndarray  # bool
+    topup: np.ndarray
 
     @property
     def distributable(self) -> np.ndarray:
@@ -197,14 +213,39 @@ def cash_flows(project: Project, draws: Draws) -> CashFlows:
     operating = (k >= 0) & (k < life)
     ramp = np.asarray(project.ramp_up + [1.0], dtype=float)
     share = np.where(operating, ramp[np.clip(k, 0, len(ramp) - 1)], 0.0)
-    price = project.price.usd_per_unit * draws.price_mult[:, None]
-    revenue = project.capacity * share * price
+    mult = _price_path(draws.price_mult, years)
+    price = project.price.usd_per_unit * mult
+    volume = project.capacity * share
+    topup = _floor_topup(project, volume, price, k)
+    revenue = volume * price + topup
     opex = np.where(operating, project.opex_usd_per_year, 0.0)
     last = k == life - 1
-    salvage = np.where(last, project.salvage_share * project.capex_usd
-                       * draws.price_mult[:, None], 0.0)
+    salvage = np.where(last, project.salvage_share * project.capex_usd * mult, 0.0)
     assert capex.shape == revenue.shape == (n, years)
-    return CashFlows(capex, revenue, opex, salvage, operating)
+    return CashFlows(capex, revenue, opex, salvage, operating, topup)
+
+
+def _price_path(mult: np.ndarray, years: int) -> np.ndarray:
+    """Price multiplier per draw and year: a per-draw constant, or a per-year path cut or
+    extended (with its last year) to ``years``."""
+    m = np.asarray(mult, dtype=float)
+    if m.ndim == 1:
+        return np.repeat(m[:, None], years, axis=1)
+    if m.shape[1] >= years:
+        return m[:, :years]
+    return np.concatenate([m, np.repeat(m[:, -1:], years - m.shape[1], axis=1)], axis=1)
+
+
+def _floor_topup(project: Project, volume: np.ndarray, price: np.ndarray,
+                 k: np.ndarray) -> np.ndarray:
+    """What a price floor's payer adds to revenue: volume x share x ((F - p)+ - u (p - F)+)
+    in the first ``years`` operating years (zero without a floor)."""
+    floor = project.support.price_floor if project.support is not None else None
+    if floor is None:
+        return np.zeros_like(price)
+    f = floor.per_unit()
+    gap = np.maximum(f - price, 0.0) - floor.upside_share * np.maximum(price - f, 0.0)
+    return np.where((k >= 0) & (k < floor.years), floor.share * volume * gap, 0.0)
 
 
 def _terms(name: str, agreements: Mapping[str, Agreement] | None) -> Agreement:
@@ -212,58 +253,104 @@ def _terms(name: str, agreements: Mapping[str, Agreement] | None) -> Agreement:
     return (agreements or {}).get(name) or load_agreement(name)
 
 
-def payments(
+Flows = dict[str, np.ndarray]
+
+
+def _flows(
     project: Project, cf: CashFlows, agreements: Mapping[str, Agreement] | None = None
-) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """(paid in, received) per country, each (draws, years), under the project's financing."""
-    fin = project.financing
+) -> tuple[Flows, Flows, Flows]:
+    """(paid in, received, support cost) per country, each (draws, years)."""
+    fin, sup = project.financing, project.support
     dist = cf.distributable
     deficit = np.maximum(-dist, 0.0)
-    paid: dict[str, np.ndarray] = {}
-    got: dict[str, np.ndarray] = {}
+    paid: Flows = {}
+    got: Flows = {}
+    cost: Flows = {}
 
-    def add(table: dict[str, np.ndarray], country: str, value: np.ndarray) -> None:
+    def add(table: Flows, country: str, value: np.ndarray) -> None:
         table[country] = table.get(country, 0.0) + value
+
+    capex, announced = cf.capex, project.capex_usd
+    if sup is not None and sup.price_floor is not None:
+        add(cost, sup.price_floor.payer, cf.topup)
+    if sup is not None and sup.grant is not None:
+        grant = sup.grant
+        total = capex.sum(axis=1)
+        kept = np.where(total > 0, 1.0 - np.minimum(grant.amount_usd, total)
+                        / np.where(total > 0, total, 1.0), 0.0)
+        capex, announced = capex * kept[:, None], announced - grant.amount_usd
+        at = np.zeros_like(capex)
+        year = (grant.year or project.notice_date.year) - project.notice_date.year
+        at[:, min(year, capex.shape[1] - 1)] = total - capex.sum(axis=1)
+        add(cost, grant.payer, at)
 
     if isinstance(fin, Waterfall):
         terms = _terms(fin.agreement, agreements)
         s = terms.funder_share_of_capex
-        funding = s * _funding_profile(project, cf, terms.funding) + deficit
+        funding = s * _funding_profile(announced, capex, terms.funding) + deficit
         host_cash, funder_cash = waterfall(funding, dist, cf.operating,
                                            project.economic_life_years, terms)
         add(paid, terms.funder, funding)
-        add(paid, terms.host, (1 - s) * cf.capex)
+        add(paid, terms.host, (1 - s) * capex)
         add(got, terms.funder, funder_cash)
         add(got, terms.host, host_cash)
     elif isinstance(fin, Equity):
         for c, s in fin.shares.items():
-            add(paid, c, s * (cf.capex + deficit))
+            add(paid, c, s * (capex + deficit))
             add(got, c, s * np.maximum(dist, 0.0))
     else:
         assert isinstance(fin, Loan)
-        principal = fin.debt_share * cf.capex  # drawn as capex is spent
+        principal = fin.debt_share * capex  # drawn as capex is spent
         amount = principal.sum(axis=1)
         r, n_t = fin.rate, fin.tenor_years
         payment = amount * (r / (1 - (1 + r) ** -n_t) if r > 0 else 1 / n_t)
         first_op = np.argmax(cf.operating, axis=1)[:, None]
-        t = np.arange(cf.capex.shape[1])[None, :]
-        service = np.where((t >= first_op) & (t < first_op + n_t), payment[:, None], 0.0)
+        t = np.arange(capex.shape[1])[None, :]
+        serving = (t >= first_op) & (t < first_op + n_t)
+        service = np.where(serving, payment[:, None], 0.0)
         add(paid, fin.lender, principal)
         add(got, fin.lender, service)
-        add(paid, fin.sponsor, cf.capex - principal + deficit + service)
+        add(paid, fin.sponsor, capex - principal + deficit + service)
         add(got, fin.sponsor, np.maximum(dist, 0.0))
+        if sup is not None and sup.guarantee is not None:
+            g = sup.guarantee
+            payout = g.share * np.maximum(service - np.maximum(dist, 0.0), 0.0)
+            j = np.maximum(t - first_op, 0)  # service years elapsed
+            grow = (1.0 + r) ** j
+            balance = (amount[:, None] * grow - payment[:, None] * (grow - 1.0) / r if r > 0
+                       else amount[:, None] - payment[:, None] * j)
+            fee = np.where(serving, g.fee_rate * g.share * np.maximum(balance, 0.0), 0.0)
+            add(paid, fin.sponsor, fee - payout)
+            add(cost, g.payer, payout - fee)
+    return paid, got, cost
+
+
+def payments(
+    project: Project, cf: CashFlows, agreements: Mapping[str, Agreement] | None = None
+) -> tuple[Flows, Flows]:
+    """(paid in, received) per country, each (draws, years), under the project's financing
+    (support costs apart: see :func:`support_costs`)."""
+    paid, got, _ = _flows(project, cf, agreements)
     return paid, got
 
 
-def _funding_profile(project: Project, cf: CashFlows, funding: str) -> np.ndarray:
+def support_costs(
+    project: Project, cf: CashFlows, agreements: Mapping[str, Agreement] | None = None
+) -> Flows:
+    """What each support payer pays the project per year (draws, years), net of fees and
+    upside it receives; empty without support."""
+    return _flows(project, cf, agreements)[2]
+
+
+def _funding_profile(announced: float, capex: np.ndarray, funding: str) -> np.ndarray:
     """When capex is funded: as spent, or the announced capex upfront (within days of notice,
     year 0) with any overrun called as it is spent."""
     if funding == "as_spent":
-        return cf.capex
-    total = cf.capex.sum(axis=1)
-    upfront = np.minimum(project.capex_usd, total)
+        return capex
+    total = capex.sum(axis=1)
+    upfront = np.minimum(announced, total)
     extra = np.where(total > 0, 1.0 - upfront / np.where(total > 0, total, 1.0), 0.0)
-    out = cf.capex * extra[:, None]
+    out = capex * extra[:, None]
     out[:, 0] += upfront
     return out
 
@@ -340,10 +427,38 @@ class Appraisal:
     paid_by_year: dict[str, dict[int, float]]  # country -> calendar year -> capital paid in
     paid_expected: dict[str, float]  # country -> mean total paid in over the draws
     base_flows: dict[str, list[float]] = field(default_factory=dict)
+    support: dict | None = None  # the project's support block, as given
+    support_draws: dict[str, np.ndarray] = field(default_factory=dict)  # payer -> PV cost
+    support_base: dict[str, float] = field(default_factory=dict)  # payer -> PV cost, base case
+    npv_without_support: dict[str, np.ndarray] = field(default_factory=dict)
+    project_npv: dict[str, np.ndarray] = field(default_factory=dict)  # with / without support
 
     def expected_npv(self, country: str) -> float:
         """Mean NPV over the draws for ``country`` (0 if it has no cash flow)."""
         return float(self.npv_draws[country].mean()) if country in self.npv_draws else 0.0
+
+    def expected_support_cost(self, country: str) -> float:
+        """Mean present value of what ``country`` pays as support (0 if it pays none)."""
+        return float(self.support_draws[country].mean()) if country in self.support_draws else 0.0
+
+    def expected_net(self, country: str) -> float:
+        """Expected NPV less expected support cost: the cash part of the country's benefit."""
+        return self.expected_npv(country) - self.expected_support_cost(country)
+
+    def support_summary(self) -> dict | None:
+        """Support instruments, each payer's PV cost (base and Monte Carlo) and NPVs with and
+        without support (per country, and of the project's investors at the host's rate)."""
+        if self.support is None:
+            return None
+        return {
+            "instruments": self.support,
+            "cost_base": self.support_base,
+            "cost": {c: {**_summary(d), "p_pays": float((d > 1e-6).mean())}
+                     for c, d in self.support_draws.items()},
+            "npv_with": {c: _summary(d) for c, d in self.npv_draws.items()},
+            "npv_without": {c: _summary(d) for c, d in self.npv_without_support.items()},
+            "project_npv": {k: _summary(d) for k, d in self.project_npv.items()},
+        }
 
     def summary(self) -> dict:
         """Plain dict: base case and distributions per country."""
@@ -360,6 +475,7 @@ class Appraisal:
             "paid_by_year": self.paid_by_year,
             "paid_expected": self.paid_expected,
             "base_cash_flows": self.base_flows,
+            "support": self.support_summary(),
             "draws": int(self.capex_draws.size),
         }
 
@@ -395,6 +511,9 @@ def appraise_project(
     paid, _ = payments(project, base_cf, agreements)
     mc_paid, _ = payments(project, mc_cf, agreements)
     first = np.argmax(mc_cf.operating, axis=1)
+    extra: dict = {}
+    if project.support is not None:
+        extra = _support_appraisal(project, mc, base_cf, mc_cf, offset, a, agreements)
     return Appraisal(
         project_id=project.id,
         base=base,
@@ -408,4 +527,37 @@ def appraise_project(
                       for c, f in paid.items()},
         paid_expected={c: float(f.sum(axis=1).mean()) for c, f in mc_paid.items()},
         base_flows={c: [float(v) for v in f[0]] for c, f in base_split.items()},
+        **extra,
     )
+
+
+def _investors(project: Project, cf: CashFlows, agreements: Mapping[str, Agreement] | None,
+               ) -> np.ndarray:
+    """The project's investors' cash flow (all of them together): capex, revenue without the
+    floor top-up, opex and salvage, plus every support transfer into the project."""
+    inflow = sum(support_costs(project, cf, agreements).values(), np.zeros_like(cf.capex))
+    return cf.distributable - cf.topup - cf.capex + inflow
+
+
+def _support_appraisal(
+    project: Project, mc: Draws, base_cf: CashFlows, mc_cf: CashFlows, offset: float,
+    a: Assumptions, agreements: Mapping[str, Agreement] | None,
+) -> dict:
+    """Appraisal fields for a supported project: each payer's PV cost per draw and in the base
+    case, and the NPVs on the same draws without the support."""
+    bare = project.model_copy(update={"support": None})
+    bare_cf = cash_flows(bare, mc)
+    host_r = discount_rate(project.host, a)
+    base_cost = support_costs(project, base_cf, agreements)
+    return {
+        "support": project.support.model_dump(mode="json", exclude_none=True),
+        "support_draws": {c: calc_npv(f, discount_rate(c, a), offset)
+                          for c, f in support_costs(project, mc_cf, agreements).items()},
+        "support_base": {c: float(calc_npv(f, discount_rate(c, a), offset)[0])
+                         for c, f in base_cost.items()},
+        "npv_without_support": {c: calc_npv(f, discount_rate(c, a), offset)
+                                for c, f in split_cash(bare, bare_cf, agreements).items()},
+        "project_npv": {"with": calc_npv(_investors(project, mc_cf, agreements), host_r, offset),
+                        "without": calc_npv(_investors(bare, bare_cf, agreements), host_r,
+                                            offset)},
+    }

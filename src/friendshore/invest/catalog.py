@@ -27,7 +27,11 @@ __all__ = [
     "PROJECT_TYPES",
     "REFERENCE_CLASSES",
     "Catalog",
+    "Grant",
+    "Guarantee",
+    "PriceFloor",
     "Project",
+    "Support",
     "industry_of",
     "load_catalog",
     "shipped_catalog_path",
@@ -110,6 +114,57 @@ class Loan(_Strict):
 
 Financing = Annotated[Waterfall | Equity | Loan, Field(discriminator="kind")]
 
+#: US$ per unit of a floor price, for each ``unit`` a price floor may be stated in, in US$ per
+#: tonne (``usd/unit`` is the project's own unit, taken as is).
+FLOOR_UNITS = {"usd/unit": 1.0, "usd/t": 1.0, "usd/kg": 1000.0}
+
+
+class PriceFloor(_Strict):
+    """The payer tops revenue up to ``price`` on ``share`` of the volume for the first ``years``
+    operating years, and takes ``upside_share`` of any price above it."""
+
+    price: float = Field(gt=0)
+    unit: Literal[tuple(FLOOR_UNITS)] = "usd/unit"  # type: ignore[valid-type]
+    years: int = Field(ge=1, le=80)
+    payer: str
+    share: float = Field(default=1.0, gt=0, le=1)
+    upside_share: float = Field(default=0.0, ge=0, le=1)
+
+    def per_unit(self) -> float:
+        """The floor in US$ per unit of the project's capacity."""
+        return self.price * FLOOR_UNITS[self.unit]
+
+
+class Grant(_Strict):
+    """A grant of ``amount_usd`` paid by ``payer`` in calendar ``year`` (default: the notice
+    year); it reduces the capex the financing has to fund."""
+
+    amount_usd: float = Field(gt=0)
+    payer: str
+    year: int | None = Field(default=None, ge=1900, le=2200)
+
+
+class Guarantee(_Strict):
+    """A loan guarantee: ``payer`` covers ``share`` of debt-service shortfalls and earns
+    ``fee_rate`` a year on the guaranteed part of the outstanding loan."""
+
+    share: float = Field(gt=0, le=1)
+    payer: str
+    fee_rate: float = Field(default=0.0, ge=0, le=1)
+
+
+class Support(_Strict):
+    """Government support instruments attached to a project (any combination)."""
+
+    price_floor: PriceFloor | None = None
+    grant: Grant | None = None
+    guarantee: Guarantee | None = None
+    source: Source | None = None  # the public announcement of the support terms
+
+    def payers(self) -> set[str]:
+        """Countries that pay for any instrument."""
+        return {i.payer for i in (self.price_floor, self.grant, self.guarantee) if i is not None}
+
 
 class Project(_Strict):
     """One candidate project."""
@@ -132,6 +187,7 @@ class Project(_Strict):
     offtake: dict[str, float] = {}
     financing: Financing = Waterfall()
     uncertainty: Uncertainty = Uncertainty()
+    support: Support | None = None
     requires: list[str] = []
     requires_any: list[str] = []
     exclusive_group: str | None = None
@@ -256,7 +312,38 @@ def check_estimated(cat: Catalog) -> None:
                                            where=_where(i, p, "estimated"))
 
 
-CHECKS = (check_unique, check_names, check_dependencies, check_estimated)
+def check_support(cat: Catalog) -> None:
+    """Support payers are ISO3 codes, a per-kg/per-t floor sits on a tonne-based project, a
+    grant falls within capex and on or after notice, and a guarantee backs a loan."""
+    for i, p in enumerate(cat.projects):
+        sup = p.support
+        if sup is None:
+            continue
+        for name in ("price_floor", "grant", "guarantee"):
+            inst = getattr(sup, name)
+            if inst is not None:
+                inst.payer = validate_iso3(inst.payer,
+                                           where=_where(i, p, f"support.{name}.payer"))
+        floor, grant = sup.price_floor, sup.grant
+        if floor is not None and floor.unit != "usd/unit" and not p.unit.lstrip().startswith("t"):
+            raise ScenarioError(f"a floor in {floor.unit} needs a capacity in tonnes, but the "
+                                f"unit is {p.unit!r}; use usd/unit",
+                                path=_where(i, p, "support.price_floor.unit"))
+        if grant is not None:
+            if grant.amount_usd > p.capex_usd:
+                raise ScenarioError(f"a grant of {grant.amount_usd:,.0f} exceeds the capex "
+                                    f"{p.capex_usd:,.0f}",
+                                    path=_where(i, p, "support.grant.amount_usd"))
+            if grant.year is not None and grant.year < p.notice_date.year:
+                raise ScenarioError(f"the grant year {grant.year} is before the notice year "
+                                    f"{p.notice_date.year}",
+                                    path=_where(i, p, "support.grant.year"))
+        if sup.guarantee is not None and not isinstance(p.financing, Loan):
+            raise ScenarioError("a loan guarantee needs loan financing (financing.kind: loan)",
+                                path=_where(i, p, "support.guarantee"))
+
+
+CHECKS = (check_unique, check_names, check_dependencies, check_estimated, check_support)
 
 
 def industry_of(project: Project, country: str) -> str | None:
