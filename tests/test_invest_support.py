@@ -3,14 +3,17 @@ properties, validation and their flow into plan)."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from friendshore.api import invest as api
+from friendshore.cli import app
 from friendshore.errors import ScenarioError, UnknownNameError
 from friendshore.invest.appraisal import (
     Draws,
@@ -131,7 +134,30 @@ def test_loan_guarantee_hand_computed() -> None:
     np.testing.assert_allclose(got["JPN"][0], [0, 200, 200, 200, 200, 200, 0])
 
 
+def test_fixed_price_offtake_hand_computed() -> None:
+    """JPN buys 40% at a fixed US$1,200/t for 2 years: revenue p + 0.4 (1200 - p) per t and
+    JPN bears 0.4 x 100 t x (1200 - p), a gain when the market is dearer; market basis moves
+    no money."""
+    off = {"country": "JPN", "share": 0.4, "price_basis": "fixed", "price": 1200.0,
+           "unit": "usd/t", "years": 2}
+    p = project(capacity=100.0, price={"usd_per_unit": 1000.0, "basis": "test"},
+                lead_time_years=1, economic_life_years=4, support={"offtake": off})
+    path = np.array([[1.0, 1.0, 1.5, 1.0, 1.0]])
+    cf = cash_flows(p, Draws(np.zeros(1), np.zeros(1, dtype=int), path))
+    np.testing.assert_allclose(support_costs(p, cf)["JPN"][0], [0, 8000, -12000, 0, 0])
+    np.testing.assert_allclose(cf.revenue[0], [0, 108000, 138000, 100000, 100000])
+    market = project(support={"offtake": {**off, "price_basis": "market", "price": None}})
+    assert support_costs(market, cash_flows(market, Draws.base())) == {}
+
+
 @pytest.mark.parametrize(("support", "path", "error"), [
+    ({"offtake": {"country": "JPN", "share": 0.5, "price_basis": "fixed", "years": 3}},
+     "support.offtake", ScenarioError),
+    ({"offtake": {"country": "ZZQ", "share": 0.5, "years": 3}}, "support.offtake.country",
+     UnknownNameError),
+    ({"price_floor": FLOOR, "offtake": {"country": "JPN", "share": 0.5, "years": 3,
+                                        "price_basis": "fixed", "price": 9.0}},
+     "support.offtake.price_basis", ScenarioError),
     ({"price_floor": {**FLOOR, "price": -10.0}}, "support.price_floor.price", ScenarioError),
     ({"price_floor": {**FLOOR, "years": 0}}, "support.price_floor.years", ScenarioError),
     ({"price_floor": {**FLOOR, "payer": "XXZ"}}, "support.price_floor.payer", UnknownNameError),
@@ -175,3 +201,18 @@ def test_plan_counts_support_cost_against_payer() -> None:
         detail = {d["id"]: d for d in res["projects_detail"]}["g1"]
         assert detail["usa_benefit"] == pytest.approx(
             rows["g1"]["npv_usa"] - 2e8 + rows["g1"]["avoided_gdp_usa"], rel=1e-6)
+
+
+def test_cli_appraise_shows_support() -> None:
+    """``appraise`` prints the support section and its JSON carries the payer's cost."""
+    args = ["appraise", "mp-mountain-pass-hree", "--draws", "20", "--scenarios",
+            "china-rare-earth-ban"]
+    out = CliRunner().invoke(app, args, env={"COLUMNS": "160"})
+    assert out.exit_code == 0, out.output
+    assert "Support" in out.output and "Payer's cost" in out.output
+    res = CliRunner().invoke(app, [*args, "--json"])
+    sup = json.loads(res.stdout)["support"]
+    assert sup["instruments"]["price_floor"]["payer"] == "USA"
+    assert sup["cost"]["USA"]["mean"] > 0
+    rows = json.loads(CliRunner().invoke(app, ["projects", "--json"]).stdout)
+    assert {r["id"]: r for r in rows}["mp-10x-magnets"]["support"]["offtake"]["country"] == "USA"

@@ -35,9 +35,11 @@ def projects(catalog: CatalogOpt = None, as_json: JsonOpt = False) -> None:
               "commodity": r["commodity"] or "—", "capacity": r["capacity"], "unit": r["unit"],
               "capex_bn": r["capex_usd"] / 1e9, "financing": r["financing"],
               "notice": r["notice_date"],
+              "support": ",".join(k for k in (r["support"] or {}) if k != "source") or "—",
               "source": r["source_date"] + (" *" if r["source_note"] else "")} for r in rows]
     print_table(table, title=f"{len(rows)} candidate projects",
-                caption="capex in US$ billion; estimated figures are listed with --json; "
+                caption="capex in US$ billion; support: instruments (see appraise); "
+                        "estimated figures are listed with --json; "
                         "* source: see its source_note (e.g. unverified URL)")
 
 
@@ -74,8 +76,33 @@ def appraise(
                 caption=f"{res['draws']} draws; capex mean US${_bn(res['capex']['mean'])}B "
                         f"(P95 {_bn(res['capex']['p95'])}B); online {online['announced']:.0f} "
                         f"announced, {online['expected']:.1f} expected")
+    if res["support"]:
+        _print_support(res["support"])
     _print_strategic(res["strategic"])
     _print_ripple(res["ripple"])
+
+
+def _print_support(sup: dict[str, Any]) -> None:
+    """The support section of ``appraise``: each payer's PV cost, NPVs with and without."""
+    console.rule("[bold]Support[/]: " + ", ".join(
+        f"{k} ({v.get('payer') or v.get('country')})"
+        for k, v in sup["instruments"].items() if k != "source"))
+    if not sup["cost"]:
+        console.print("No payer: a market-price offtake moves no money.", highlight=False)
+    print_table([{"payer": c, "base": sup["cost_base"].get(c, 0.0) / 1e9,
+                  "mean": d["mean"] / 1e9, "p5": d["p5"] / 1e9, "p50": d["p50"] / 1e9,
+                  "p95": d["p95"] / 1e9, "P(pays)": d["p_pays"]}
+                 for c, d in sup["cost"].items()],
+                title="Payer's cost (present value, US$B)",
+                caption="announced case and Monte Carlo; net of fees and upside received; it "
+                        "counts against the payer's benefit in plan")
+    rows = [{"NPV of": c, "with": sup["npv_with"][c]["mean"] / 1e9,
+             "without": sup["npv_without"][c]["mean"] / 1e9} for c in sup["npv_with"]]
+    rows.append({"NPV of": "project (investors)",
+                 "with": sup["project_npv"]["with"]["mean"] / 1e9,
+                 "without": sup["project_npv"]["without"]["mean"] / 1e9})
+    print_table(rows, title="NPV with and without the support (mean, US$B)",
+                caption="same draws; project: all investors together at the host's rate")
 
 
 def _print_strategic(strategic: dict[str, Any]) -> None:

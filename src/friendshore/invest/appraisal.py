@@ -20,6 +20,8 @@ and the project; their cost to the payer is kept apart from the NPVs (``support_
   payer bears volume x s x ((F - p)+ - u (p - F)+);
 * grant X: the financing funds capex - X (capex scaled by 1 - X / capex, so overruns stay with
   the financing); the payer pays X in the grant year;
+* fixed-price offtake of share s at P: revenue per unit = p + s (P - p), and the offtaker
+  bears volume x s x (P - p) (a market-price offtake moves no money);
 * loan guarantee on share g: the payer covers g x (debt service - available cash)+ in each
   service year (the sponsor pays that much less) and earns ``fee_rate`` x g x the loan's
   outstanding balance from the sponsor.
@@ -182,15 +184,21 @@ def _default_dist(a: Assumptions, what: str, cls: str) -> Dist:
 
 @dataclass(frozen=True)
 class CashFlows:
-    """Annual project cash flows, each (draws, years), year 0 = the notice year; ``topup`` is
-    the part of revenue a price floor's payer pays (negative where it takes upside)."""
+    """Annual project cash flows, each (draws, years), year 0 = the notice year; ``topups``
+    is the part of revenue each price-floor payer or fixed-price offtaker pays above the market
+    price (negative where it takes upside or buys below the market)."""
 
     capex: np.ndarray
     revenue: np.ndarray
     opex: np.ndarray
     salvage: np.ndarray
     operating: np.ndarray  # bool
-    topup: np.ndarray
+    topups: dict[str, np.ndarray]
+
+    @property
+    def topup(self) -> np.ndarray:
+        """Revenue paid above the market price, all payers together."""
+        return sum(self.topups.values(), np.zeros_like(self.revenue))
 
     @property
     def distributable(self) -> np.ndarray:
@@ -216,13 +224,13 @@ def cash_flows(project: Project, draws: Draws) -> CashFlows:
     mult = _price_path(draws.price_mult, years)
     price = project.price.usd_per_unit * mult
     volume = project.capacity * share
-    topup = _floor_topup(project, volume, price, k)
-    revenue = volume * price + topup
+    topups = _topups(project, volume, price, k)
+    revenue = volume * price + sum(topups.values(), np.zeros_like(price))
     opex = np.where(operating, project.opex_usd_per_year, 0.0)
     last = k == life - 1
     salvage = np.where(last, project.salvage_share * project.capex_usd * mult, 0.0)
     assert capex.shape == revenue.shape == (n, years)
-    return CashFlows(capex, revenue, opex, salvage, operating, topup)
+    return CashFlows(capex, revenue, opex, salvage, operating, topups)
 
 
 def _price_path(mult: np.ndarray, years: int) -> np.ndarray:
@@ -236,16 +244,25 @@ def _price_path(mult: np.ndarray, years: int) -> np.ndarray:
     return np.concatenate([m, np.repeat(m[:, -1:], years - m.shape[1], axis=1)], axis=1)
 
 
-def _floor_topup(project: Project, volume: np.ndarray, price: np.ndarray,
-                 k: np.ndarray) -> np.ndarray:
-    """What a price floor's payer adds to revenue: volume x share x ((F - p)+ - u (p - F)+)
-    in the first ``years`` operating years (zero without a floor)."""
-    floor = project.support.price_floor if project.support is not None else None
-    if floor is None:
-        return np.zeros_like(price)
-    f = floor.per_unit()
-    gap = np.maximum(f - price, 0.0) - floor.upside_share * np.maximum(price - f, 0.0)
-    return np.where((k >= 0) & (k < floor.years), floor.share * volume * gap, 0.0)
+def _topups(project: Project, volume: np.ndarray, price: np.ndarray,
+            k: np.ndarray) -> dict[str, np.ndarray]:
+    """What each payer adds to revenue above the market price ``p``, per year: a price floor F
+    volume x share x ((F - p)+ - u (p - F)+), a fixed-price offtake P volume x share x (P - p),
+    each in its first ``years`` operating years."""
+    sup = project.support
+    out: dict[str, np.ndarray] = {}
+    if sup is None:
+        return out
+    if sup.price_floor is not None:
+        fl, f = sup.price_floor, sup.price_floor.per_unit()
+        gap = np.maximum(f - price, 0.0) - fl.upside_share * np.maximum(price - f, 0.0)
+        out[fl.payer] = np.where((k >= 0) & (k < fl.years), fl.share * volume * gap, 0.0)
+    off = sup.offtake
+    if off is not None and off.price_basis == "fixed":
+        gap = np.where((k >= 0) & (k < off.years), off.share * volume * (off.per_unit() - price),
+                       0.0)
+        out[off.country] = out.get(off.country, 0.0) + gap
+    return out
 
 
 def _terms(name: str, agreements: Mapping[str, Agreement] | None) -> Agreement:
@@ -271,8 +288,8 @@ def _flows(
         table[country] = table.get(country, 0.0) + value
 
     capex, announced = cf.capex, project.capex_usd
-    if sup is not None and sup.price_floor is not None:
-        add(cost, sup.price_floor.payer, cf.topup)
+    for payer, topup in cf.topups.items():
+        add(cost, payer, topup)
     if sup is not None and sup.grant is not None:
         grant = sup.grant
         total = capex.sum(axis=1)

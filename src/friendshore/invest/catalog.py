@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..conventions.commodities import validate_commodity, validate_stage
 from ..conventions.countries import validate_iso3
@@ -29,6 +29,7 @@ __all__ = [
     "Catalog",
     "Grant",
     "Guarantee",
+    "Offtake",
     "PriceFloor",
     "Project",
     "Support",
@@ -153,17 +154,38 @@ class Guarantee(_Strict):
     fee_rate: float = Field(default=0.0, ge=0, le=1)
 
 
+class Offtake(_Strict):
+    """``country`` buys ``share`` of the output for the first ``years`` operating years, at the
+    market price (no transfer) or at a fixed ``price`` (it bears price - market on that volume,
+    a gain where the market is dearer)."""
+
+    country: str
+    share: float = Field(gt=0, le=1)
+    price_basis: Literal["market", "fixed"] = "market"
+    price: float | None = Field(default=None, gt=0)
+    unit: Literal[tuple(FLOOR_UNITS)] = "usd/unit"  # type: ignore[valid-type]
+    years: int = Field(ge=1, le=80)
+
+    @model_validator(mode="after")
+    def _price(self) -> Offtake:
+        if (self.price_basis == "fixed") != (self.price is not None):
+            raise ValueError("a fixed-price offtake needs a price, a market one takes none")
+        return self
+
+    def per_unit(self) -> float:
+        """The contract price in US$ per unit of the project's capacity (fixed basis)."""
+        return (self.price or 0.0) * FLOOR_UNITS[self.unit]
+
+
 class Support(_Strict):
-    """Government support instruments attached to a project (any combination)."""
+    """Government support instruments attached to a project (any combination, except a price
+    floor with a fixed-price offtake, which already fixes the price)."""
 
     price_floor: PriceFloor | None = None
     grant: Grant | None = None
     guarantee: Guarantee | None = None
+    offtake: Offtake | None = None
     source: Source | None = None  # the public announcement of the support terms
-
-    def payers(self) -> set[str]:
-        """Countries that pay for any instrument."""
-        return {i.payer for i in (self.price_floor, self.grant, self.guarantee) if i is not None}
 
 
 class Project(_Strict):
@@ -324,11 +346,19 @@ def check_support(cat: Catalog) -> None:
             if inst is not None:
                 inst.payer = validate_iso3(inst.payer,
                                            where=_where(i, p, f"support.{name}.payer"))
-        floor, grant = sup.price_floor, sup.grant
-        if floor is not None and floor.unit != "usd/unit" and not p.unit.lstrip().startswith("t"):
-            raise ScenarioError(f"a floor in {floor.unit} needs a capacity in tonnes, but the "
-                                f"unit is {p.unit!r}; use usd/unit",
-                                path=_where(i, p, "support.price_floor.unit"))
+        floor, grant, off = sup.price_floor, sup.grant, sup.offtake
+        if off is not None:
+            off.country = validate_iso3(off.country,
+                                        where=_where(i, p, "support.offtake.country"))
+            if floor is not None and off.price_basis == "fixed":
+                raise ScenarioError("a fixed-price offtake already fixes the price; drop the "
+                                    "price floor or use price_basis: market",
+                                    path=_where(i, p, "support.offtake.price_basis"))
+        for name, inst in (("price_floor", floor), ("offtake", off)):
+            if inst is not None and inst.unit != "usd/unit" and not p.unit.lstrip().startswith("t"):
+                raise ScenarioError(f"a price in {inst.unit} needs a capacity in tonnes, but the "
+                                    f"unit is {p.unit!r}; use usd/unit",
+                                    path=_where(i, p, f"support.{name}.unit"))
         if grant is not None:
             if grant.amount_usd > p.capex_usd:
                 raise ScenarioError(f"a grant of {grant.amount_usd:,.0f} exceeds the capex "
