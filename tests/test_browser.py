@@ -167,6 +167,18 @@ def test_alliance_page_shows_ships_and_defense(page, tmp_path: Path) -> None:
     plotted(page, "#defense")
     page.wait_for_function("document.querySelector('#lng-note').textContent.length > 0")
     assert "CHN" in page.evaluate("document.querySelector('#ships').data.map(t => t.name)")
+    # aggregates are not countries: no "OTH"/"WLD" in the LNG charts; the table names EI's
+    # residual in words, in its last row, whatever the sort
+    plotted(page, "#lng")
+    for chart in ("#lng", "#lng-capacity"):
+        xs = page.evaluate(f"document.querySelector('{chart}').data.flatMap(t => t.x)")
+        assert xs and not {"OTH", "WLD"} & set(xs), chart
+    cells = page.locator("#lng-table tbody td").all_inner_texts()
+    assert "OTH" not in cells
+    for _ in range(2):  # sorted by imports, then by importer
+        last = page.locator("#lng-table tbody tr").last
+        assert last.locator("td").first.inner_text().startswith("Other countries")
+        page.locator("#lng-table th", has_text="importer").click()
     shoot(page, tmp_path, "alliance")
 
 

@@ -32,7 +32,9 @@ async function showShips() {
 async function showLng() {
   try {
     const res = await FS.api("/api/lng");
-    const dep = res.dependence.filter((r) => r.importer !== "OTH").sort((a, b) => b.imports_bcm - a.imports_bcm).slice(0, 12);
+    // rankings are of countries: EI's residual "other countries" (OTH) and the world total (WLD) are
+    // not ranked; the table lists the residual last, in words
+    const dep = res.dependence.filter((r) => !FS.isAggregate(r.importer)).sort((a, b) => b.imports_bcm - a.imports_bcm).slice(0, 12);
     const other = dep.map((r) => 100 * Math.max(0, 1 - r.share_hormuz - r.share_russia - r.share_usa));
     FS.plot($("lng"), [
       { type: "bar", name: "via Hormuz", x: dep.map((r) => r.importer), y: dep.map((r) => 100 * r.share_hormuz), marker: { color: "#b3261e" } },
@@ -41,18 +43,23 @@ async function showLng() {
       { type: "bar", name: "other suppliers", x: dep.map((r) => r.importer), y: other, marker: { color: "#c8ced6" } },
     ], { barmode: "stack", yaxis: { title: { text: `% of LNG imports, ${res.year}` } },
          xaxis: { title: { text: "largest importers" } } });
-    const cap = res.capacity.filter((r) => r.country !== "WLD").slice(0, 12);
+    const cap = res.capacity.filter((r) => !FS.isAggregate(r.country)).slice(0, 12);
     FS.plot($("lng-capacity"), ["operating", "construction", "proposed"].map((k, i) => ({
       type: "bar", name: k, x: cap.map((r) => r.country), y: cap.map((r) => r[`${k}_bcm`]),
       marker: { color: ["#2e7d32", "#81c784", "#dcedc8"][i] },
     })), { barmode: "stack", yaxis: { title: { text: "liquefaction capacity (bcm/yr)" } } });
+    const residual = res.dependence.find((r) => FS.isAggregate(r.importer));
     FS.table($("lng-table"), res.dependence, [
-      { key: "importer" }, { key: "imports_bcm", label: "imports (bcm)" },
-      { key: "top_supplier", label: "top supplier" }, { key: "top_share", label: "top share", num: true, format: pct },
+      { key: "importer", format: (v) => (FS.isAggregate(v) ? `${FS.country(v)} (EI residual, not ranked)` : v) },
+      { key: "imports_bcm", label: "imports (bcm)" },
+      { key: "top_supplier", label: "top supplier", format: FS.country }, { key: "top_share", label: "top share", num: true, format: pct },
       { key: "hhi", label: "HHI" }, { key: "share_hormuz", label: "via Hormuz", num: true, format: pct },
       { key: "share_russia", label: "Russia", num: true, format: pct }, { key: "share_usa", label: "US", num: true, format: pct },
-    ], { sortKey: "imports_bcm", sortDir: -1 });
-    $("lng-note").textContent = res.data_age;
+    ], { sortKey: "imports_bcm", sortDir: -1, pinned: (r) => FS.isAggregate(r.importer),
+         rowClass: (r) => (FS.isAggregate(r.importer) ? "aggregate" : "") });
+    $("lng-note").textContent = res.data_age + (residual ? ` "Other countries" is the Energy Institute's residual of ` +
+      `importers it does not list (${FS.fmt(residual.imports_bcm)} bcm); it is kept apart from the country rankings ` +
+      "and the chart." : "");
   } catch (err) {
     $("lng-note").textContent = err.status === 501 ? "LNG supply security is not available in this build." : err.message;
   }

@@ -75,6 +75,12 @@ const FS = (() => {
     return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   }
 
+  // Pseudo-codes that stand for groups, not countries (friendshore.conventions.countries.AGGREGATES):
+  // label them in words and keep them out of country rankings.
+  const AGGREGATES = { OTH: "Other countries", WLD: "World" };
+  const isAggregate = (code) => Object.prototype.hasOwnProperty.call(AGGREGATES, code);
+  const country = (code) => (isAggregate(code) ? AGGREGATES[code] : code);
+
   const YEARISH = /(^|_)(year|by)$/;
 
   // A sortable table of `rows` (objects). columns: [{key, label, num, format}] or keys.
@@ -136,5 +142,5 @@ const FS = (() => {
   }
 
   document.addEventListener("DOMContentLoaded", header);
-  return { api, waitJob, showError, fmt, money, escapeHtml, table, plot, ApiError };
+  return { api, waitJob, showError, fmt, money, escapeHtml, table, plot, ApiError, isAggregate, country };
 })();
