@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from friendshore.api import invest as api
+from friendshore.assumptions import Assumptions
 from friendshore.cli import app
 from friendshore.errors import ScenarioError, UnknownNameError
 from friendshore.invest.appraisal import (
@@ -20,6 +21,7 @@ from friendshore.invest.appraisal import (
     appraise_project,
     calc_npv,
     cash_flows,
+    draw_uncertainty,
     payments,
     support_costs,
 )
@@ -216,3 +218,19 @@ def test_cli_appraise_shows_support() -> None:
     assert sup["cost"]["USA"]["mean"] > 0
     rows = json.loads(CliRunner().invoke(app, ["projects", "--json"]).stdout)
     assert {r["id"]: r for r in rows}["mp-10x-magnets"]["support"]["offtake"]["country"] == "USA"
+
+
+def test_price_path_volatility_keeps_mean_and_raises_floor_cost() -> None:
+    """A yearly random walk keeps the mean price (mean-preserving) and, the floor being a put,
+    makes an at-the-money floor dearer than with one price level per draw."""
+    p = project(capacity=100.0, price={"usd_per_unit": 1000.0, "basis": "test"},
+                support={"price_floor": {**FLOOR, "price": 1000.0, "years": 8}},
+                uncertainty={"price_sigma": 0.0})
+    walk = Assumptions({"invest_price_path_sigma": 0.3})
+    draws = draw_uncertainty(p, 20_000, np.random.default_rng(3), walk)
+    assert draws.price_mult.shape[1] >= 12
+    np.testing.assert_allclose(draws.price_mult.mean(axis=0), 1.0, atol=0.03)
+    level = appraise_project(p, draws=200, seed=3)
+    assert level.expected_support_cost("USA") == pytest.approx(0.0, abs=1e-6)  # p = F always
+    moving = appraise_project(p, draws=200, seed=3, assumptions=walk)
+    assert moving.expected_support_cost("USA") > 1e5

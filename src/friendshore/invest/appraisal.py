@@ -171,6 +171,12 @@ def draw_uncertainty(
     overrun = _lognormal(rng, 1.0 + over.mean, over.sd, n) - 1.0
     slip_years = np.rint(_lognormal(rng, slip.mean, slip.sd, n) * project.lead_time_years)
     price = rng.lognormal(-(sigma**2) / 2, sigma, n) if sigma > 0 else np.ones(n)
+    walk = float(a["invest_price_path_sigma"])
+    if walk > 0 and n > 0:  # a mean-preserving random walk per year from the notice year
+        years = project.lead_time_years + int(slip_years.max()) + project.economic_life_years
+        steps = rng.normal(-(walk**2) / 2, walk, (n, years - 1))
+        price = price[:, None] * np.exp(np.concatenate(
+            [np.zeros((n, 1)), np.cumsum(steps, axis=1)], axis=1))
     return Draws(overrun, slip_years.astype(int), price)
 
 
