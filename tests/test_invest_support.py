@@ -16,18 +16,24 @@ from friendshore.api import invest as api
 from friendshore.assumptions import Assumptions
 from friendshore.cli import app
 from friendshore.errors import ScenarioError, UnknownNameError
+from friendshore.invest.agreements import load_agreement
 from friendshore.invest.appraisal import (
     Draws,
     appraise_project,
     calc_npv,
     cash_flows,
     draw_uncertainty,
+    guaranteed_waterfall,
     payments,
     support_costs,
+    waterfall,
 )
 from friendshore.invest.catalog import load_catalog
 from invest_factory import catalog, project, project_dict
 
+JAPAN = load_agreement("us_japan_2025")
+PLAIN = JAPAN.model_copy(update={"deemed_allocation": JAPAN.deemed_allocation.model_copy(
+    update={"interest_during_construction": False})})
 FLOOR = {"price": 1500.0, "unit": "usd/t", "years": 3, "payer": "USA"}
 USA_RATE, BASE_YEAR = 0.07, 2026
 
@@ -167,13 +173,48 @@ def test_fixed_price_offtake_hand_computed() -> None:
     ({"grant": {"amount_usd": 5e9, "payer": "USA"}}, "support.grant.amount_usd", ScenarioError),
     ({"grant": {"amount_usd": 1e8, "payer": "USA", "year": 2020}}, "support.grant.year",
      ScenarioError),
-    ({"guarantee": {"share": 0.5, "payer": "USA"}}, "support.guarantee", ScenarioError),
     ({"price_floor": {**FLOOR, "unit": "usd/kg"}}, "support.price_floor.unit", ScenarioError),
 ])
 def test_bad_support_names_the_field(support: dict, path: str, error: type) -> None:
     unit = "MW" if "usd/kg" in str(support) else "t/yr"
     with pytest.raises(error, match=re.escape(f"projects[0].{path}")):
         catalog([project_dict(support=support, unit=unit)])
+
+
+def test_guarantee_needs_debt() -> None:
+    """Equity has no debt service to guarantee."""
+    with pytest.raises(ScenarioError, match=re.escape("projects[0].support.guarantee")):
+        catalog([project_dict(financing={"kind": "equity", "shares": {"USA": 1.0}},
+                              support={"guarantee": {"share": 0.5, "payer": "USA"}})])
+
+
+def test_waterfall_guarantee_hand_computed() -> None:
+    """US$10B deemed at 5.5%, cash 1.0B a year: due 1.05B, Japan's half 0.5B, gap 0.55B. A US
+    guarantee of 50% pays Japan 0.275B and only 0.275B is carried; Japan pays a 1% fee on the
+    guaranteed half of 10B (0.05B). Year two: due 0.055 x (9.5 + 0.275) + 0.5 + 0.275."""
+    funding = np.zeros((1, 3))
+    funding[0, 0] = 10e9
+    dist = np.array([[0.0, 1.0e9, 1.0e9]])
+    op = np.arange(3)[None, :] >= 1
+    host, funder, payout, fee = guaranteed_waterfall(funding, dist, op, 20, PLAIN, 0.5, 0.01)
+    assert payout[0, 1] == pytest.approx(0.275e9) and funder[0, 1] == pytest.approx(0.775e9)
+    assert fee[0, 1] == pytest.approx(0.05e9) and host[0, 1] == pytest.approx(0.5e9)
+    due2 = 0.055 * (9.5e9 + 0.275e9) + 0.5e9 + 0.275e9
+    assert payout[0, 2] == pytest.approx(0.5 * (due2 - 0.5e9))
+    assert fee[0, 2] == pytest.approx(0.01 * 0.5 * 9.5e9)
+    plain_host, plain_funder = waterfall(funding, dist, op, 20, PLAIN)
+    np.testing.assert_allclose(plain_funder + payout, funder)  # cash split itself unchanged
+    np.testing.assert_allclose(plain_host, host)
+
+
+def test_waterfall_guarantee_in_appraisal() -> None:
+    """On a weak waterfall project a US guarantee costs the US and raises Japan's NPV."""
+    p = project(price={"usd_per_unit": 1.5e6, "basis": "test"},
+                support={"guarantee": {"share": 1.0, "payer": "USA", "fee_rate": 0.0}})
+    app = appraise_project(p, draws=50, seed=4)
+    bare = appraise_project(p.model_copy(update={"support": None}), draws=50, seed=4)
+    assert app.expected_support_cost("USA") > 0
+    assert app.expected_npv("JPN") > bare.expected_npv("JPN")
 
 
 def test_shipped_mp_floor_costs_the_us() -> None:

@@ -24,7 +24,9 @@ and the project; their cost to the payer is kept apart from the NPVs (``support_
   bears volume x s x (P - p) (a market-price offtake moves no money);
 * loan guarantee on share g: the payer covers g x (debt service - available cash)+ in each
   service year (the sponsor pays that much less) and earns ``fee_rate`` x g x the loan's
-  outstanding balance from the sponsor.
+  outstanding balance from the sponsor; under the waterfall it pays the funder g x (what is
+  due - the funder's share)+ in each year still owing (less shortfall is carried forward) and
+  earns ``fee_rate`` x g x the outstanding deemed amount from the funder.
 
 Under the agreement waterfall the funder pays the capex (upfront, within days of notice, or as
 spent, per the agreement; overruns are called as spent) and any operating deficit. Its
@@ -59,6 +61,7 @@ __all__ = [
     "deemed_schedule",
     "discount_rate",
     "draw_uncertainty",
+    "guaranteed_waterfall",
     "payments",
     "split_cash",
     "support_costs",
@@ -83,6 +86,18 @@ def waterfall(
     ``funding`` is what the funder pays in each year, ``operating`` marks operating years.
     Returns (host receipts, funder receipts), both >= 0.
     """
+    host, funder, _, _ = guaranteed_waterfall(funding, distributable, operating, life, terms)
+    return host, funder
+
+
+def guaranteed_waterfall(
+    funding: np.ndarray, distributable: np.ndarray, operating: np.ndarray, life: int,
+    terms: Agreement, cover: float = 0.0, fee_rate: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The waterfall with a guarantee of ``cover`` of the funder's shortfall: in a year still
+    owing, the guarantor pays the funder ``cover`` x (due - the funder's share)+ (so less is
+    carried forward) and the funder pays ``fee_rate`` x ``cover`` x the outstanding deemed
+    amount. Returns (host receipts, funder receipts incl. payouts, payouts, fees)."""
     da = terms.deemed_allocation
     before, after = terms.split_before, terms.split_after
     n, years = distributable.shape
@@ -92,6 +107,8 @@ def waterfall(
     done = np.zeros(n, dtype=bool)
     host = np.zeros((n, years))
     funder = np.zeros((n, years))
+    payouts = np.zeros((n, years))
+    fees = np.zeros((n, years))
     for t in range(years):
         outstanding += funding[:, t]
         cash = np.maximum(distributable[:, t], 0.0)
@@ -115,11 +132,14 @@ def waterfall(
         paying = owed & ~closes
         excess = np.maximum(share - due, 0.0)
         gap = np.maximum(due - share, 0.0)
+        payout = np.where(paying, cover * gap, 0.0)
+        fees[:, t] = np.where(owed, fee_rate * cover * outstanding, 0.0)
+        payouts[:, t] = payout
         outstanding = np.where(paying, np.maximum(outstanding - scheduled - excess, 0.0),
                                np.where(closes, 0.0, outstanding))
-        shortfall = np.where(paying, gap if da.shortfall_carried_forward else 0.0,
+        shortfall = np.where(paying, gap - payout if da.shortfall_carried_forward else 0.0,
                              np.where(closes, 0.0, shortfall))
-        f_t = np.where(closes, f_close, np.where(paying, share, after.funder * cash))
+        f_t = np.where(closes, f_close, np.where(paying, share + payout, after.funder * cash))
         h_t = np.where(closes, h_close, np.where(paying, before.host * cash, after.host * cash))
         # Before operation nothing is distributed, and after payoff the split is 90/10.
         f_t = np.where(op, f_t, 0.0)
@@ -129,7 +149,7 @@ def waterfall(
         if da.interest_during_construction:  # capitalised until the first operating year
             building = np.isnan(instalment)
             outstanding = np.where(building, outstanding * (1.0 + da.rate), outstanding)
-    return host, funder
+    return host, funder, payouts, fees
 
 
 @dataclass(frozen=True)
@@ -311,8 +331,13 @@ def _flows(
         terms = _terms(fin.agreement, agreements)
         s = terms.funder_share_of_capex
         funding = s * _funding_profile(announced, capex, terms.funding) + deficit
-        host_cash, funder_cash = waterfall(funding, dist, cf.operating,
-                                           project.economic_life_years, terms)
+        g = sup.guarantee if sup is not None else None
+        host_cash, funder_cash, payout, fee = guaranteed_waterfall(
+            funding, dist, cf.operating, project.economic_life_years, terms,
+            g.share if g else 0.0, g.fee_rate if g else 0.0)
+        if g is not None:
+            add(paid, terms.funder, fee)
+            add(cost, g.payer, payout - fee)
         add(paid, terms.funder, funding)
         add(paid, terms.host, (1 - s) * capex)
         add(got, terms.funder, funder_cash)

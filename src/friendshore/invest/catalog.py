@@ -146,8 +146,9 @@ class Grant(_Strict):
 
 
 class Guarantee(_Strict):
-    """A loan guarantee: ``payer`` covers ``share`` of debt-service shortfalls and earns
-    ``fee_rate`` a year on the guaranteed part of the outstanding loan."""
+    """A guarantee: ``payer`` covers ``share`` of debt-service shortfalls (a loan's, or the
+    funder's deemed allocation under a waterfall) and earns ``fee_rate`` a year on the
+    guaranteed part of the outstanding amount."""
 
     share: float = Field(gt=0, le=1)
     payer: str
@@ -336,7 +337,8 @@ def check_estimated(cat: Catalog) -> None:
 
 def check_support(cat: Catalog) -> None:
     """Support payers are ISO3 codes, a per-kg/per-t floor sits on a tonne-based project, a
-    grant falls within capex and on or after notice, and a guarantee backs a loan."""
+    grant falls within capex and on or after notice, and a guarantee backs debt
+    (a loan or a waterfall)."""
     for i, p in enumerate(cat.projects):
         sup = p.support
         if sup is None:
@@ -368,9 +370,9 @@ def check_support(cat: Catalog) -> None:
                 raise ScenarioError(f"the grant year {grant.year} is before the notice year "
                                     f"{p.notice_date.year}",
                                     path=_where(i, p, "support.grant.year"))
-        if sup.guarantee is not None and not isinstance(p.financing, Loan):
-            raise ScenarioError("a loan guarantee needs loan financing (financing.kind: loan)",
-                                path=_where(i, p, "support.guarantee"))
+        if sup.guarantee is not None and isinstance(p.financing, Equity):
+            raise ScenarioError("a guarantee covers debt service: it needs loan or waterfall "
+                                "financing, not equity", path=_where(i, p, "support.guarantee"))
 
 
 CHECKS = (check_unique, check_names, check_dependencies, check_estimated, check_support)
