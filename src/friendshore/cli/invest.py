@@ -194,11 +194,17 @@ def plan(
     if as_json:
         print_json(res)
         return
-    online = {r["id"]: r["online_year"] for r in res["projects"]}
+    rows = {r["id"]: r for r in res["projects"]}
+
+    def support(pid: str) -> str:
+        paid = [f"{k} {rows[pid][f'support_cost_{k.lower()}'] / 1e9:,.2f}" for k in COUNTRIES
+                if rows[pid][f"support_cost_{k.lower()}"]]
+        return ", ".join(paid) or "—"
+
     chosen = [{"id": d["id"], "capex": d["capex_usd"] / 1e9, "cost": d["cost_usd"] / 1e9,
                "USA": d["usa_benefit"] / 1e9, "JPN": d["jpn_benefit"] / 1e9,
                "USA marginal": d["usa_marginal"] / 1e9, "JPN marginal": d["jpn_marginal"] / 1e9,
-               "online": f"{online[d['id']]:.1f}"}
+               "support paid": support(d["id"]), "online": f"{rows[d['id']]['online_year']:.1f}"}
               for d in res["projects_detail"]]
     print_table(chosen,
                 title=f"Portfolio: {len(chosen)} projects, US${_bn(res['budget_used'])}B of "
@@ -207,9 +213,10 @@ def plan(
                         f"US${_bn(res['jpn_benefit'])}B ({res['status']}, gap "
                         f"{res['mip_gap']:.2%}); greedy USA {_bn(res['greedy']['usa'])}B, "
                         f"JPN {_bn(res['greedy']['jpn'])}B. Per project, US$B: capex announced; "
-                        f"cost = funder's outlay; USA/JPN = benefit alone (NPV + avoided GDP "
-                        f"loss); marginal = portfolio's benefit less that without it; NPV and "
-                        f"GDP parts in --json")
+                        f"cost = funder's outlay; USA/JPN = benefit alone (NPV - support paid "
+                        f"+ avoided GDP loss); support paid: PV of price-floor top-ups, grants "
+                        f"and guarantees; marginal = portfolio's benefit less that without "
+                        f"it; NPV and GDP parts in --json")
     print_table([{"usa_bn": p["usa"] / 1e9, "jpn_bn": p["jpn"] / 1e9,
                   "projects": len(p["projects"]), "budget_bn": p["budget_used"] / 1e9}
                  for p in res["pareto"]], title="Pareto front (US vs Japan benefit)")
