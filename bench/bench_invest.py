@@ -115,7 +115,7 @@ def bench_small(n: int = 16, scenarios: int = 20, instances: int = 3) -> None:
 
 
 def bench_plan() -> None:
-    from friendshore.api.invest import plan
+    from friendshore.api._invest import plan
 
     t0 = time.perf_counter()
     res = plan()

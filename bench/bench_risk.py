@@ -55,7 +55,7 @@ def _has_main() -> bool:
 
 def reference(store, commodities: list[str]) -> float:
     """Seconds to get the same rows one commodity at a time (``risk([c])`` in a loop)."""
-    from friendshore.api.risk import risk
+    from friendshore.api._risk import risk
 
     t = time.perf_counter()
     for c in commodities:
@@ -68,7 +68,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    from friendshore.api.risk import risk
+    from friendshore.api._risk import risk
     from friendshore.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:

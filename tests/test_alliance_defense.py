@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from friendshore.alliance.defense import load_targets, required_growth, targets
-from friendshore.api import alliance as api
+from friendshore.api import _alliance as api
 from friendshore.cli import app
 from friendshore.errors import ScenarioError, UnknownNameError
 from friendshore.readers import defense as reader

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from friendshore.alliance.lng import dependence, supplier_shares
-from friendshore.api import alliance as api
+from friendshore.api import _alliance as api
 from friendshore.cli import app
 from friendshore.errors import UnknownNameError
 from friendshore.readers import lng as reader

@@ -7,7 +7,7 @@ from importlib import resources
 
 import pytest
 
-from friendshore.api import alliance as api
+from friendshore.api import _alliance as api
 from friendshore.assumptions import assumption
 from friendshore.scenario.spec import read_scenario_file
 
@@ -60,7 +60,7 @@ def test_hormuz_closure_hits_japan_and_korea() -> None:
 
 def test_zero_cut_gives_no_shortfall() -> None:
     from friendshore.api import stress
-    from friendshore.api.stress import load_scenario
+    from friendshore.api._stress import load_scenario
 
     data = load_scenario("hormuz-closure").model_dump(mode="json")
     for shock in data["shocks"]:

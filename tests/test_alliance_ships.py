@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from friendshore.api import alliance as api
+from friendshore.api import _alliance as api
 from friendshore.cli import app
 from friendshore.errors import IngestError, UnknownNameError
 from friendshore.readers import ships as reader

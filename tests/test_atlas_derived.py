@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from friendshore.api import atlas
+from friendshore.api import _atlas as atlas
 from friendshore.conventions.commodities import commodity, derived_series
 
 

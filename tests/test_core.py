@@ -87,3 +87,18 @@ def test_set_pairs_parse_as_yaml_and_reject_missing_equals() -> None:
     assert parse_sets(["a=0.3", "b={JPN: 2}", "c=x=y"]) == {"a": 0.3, "b": {"JPN": 2}, "c": "x=y"}
     with pytest.raises(ScenarioError, match=r"--set\[1\]"):
         parse_sets(["a=1", "oops"])
+
+
+def test_api_exports_match_each_layer_module() -> None:
+    import importlib
+
+    import friendshore
+    from friendshore import api
+
+    by_module: dict[str, set[str]] = {}
+    for name, module in api.EXPORTS.items():
+        by_module.setdefault(module, set()).add(name)
+    for module, names in by_module.items():
+        assert set(importlib.import_module(f"friendshore.api.{module}").__all__) == names
+    assert callable(friendshore.risk) and callable(friendshore.stress)
+    assert callable(friendshore.api.ripple)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from friendshore.api import invest as api
+from friendshore.api import _invest as api
 from friendshore.cli import app
 from friendshore.errors import SolverError
 

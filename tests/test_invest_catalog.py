@@ -66,7 +66,7 @@ def test_commodity_aliases_normalise() -> None:
 def test_unverified_sources_are_flagged() -> None:
     """Addresses that could not be checked offline carry a source_note, shown by projects();
     the flagged addresses that were replaced by a checked source no longer appear."""
-    from friendshore.api.invest import projects
+    from friendshore.api._invest import projects
 
     cat = load_catalog()
     flagged = {p.id for p in cat if p.source_note}

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from friendshore.api import invest as api
+from friendshore.api import _invest as api
 from friendshore.assumptions import Assumptions
 from friendshore.cli import app
 from friendshore.errors import ScenarioError, UnknownNameError

@@ -204,7 +204,7 @@ def test_gdp_loss_never_falls_as_shortfall_and_price_grow_together(s, p, country
 
 def _hormuz(months: int, share: float = 1.0, **assumptions: object) -> dict:
     """The shipped Hormuz closure with a fixed length and outage share, JPN only."""
-    from friendshore.api.stress import load_scenario
+    from friendshore.api._stress import load_scenario
 
     sc = load_scenario("hormuz-closure").model_dump(mode="json")
     for shock in sc["shocks"]:
@@ -216,8 +216,8 @@ def _hormuz(months: int, share: float = 1.0, **assumptions: object) -> dict:
 def test_stress_gdp_prices_a_one_month_closure_at_a_twelfth_of_a_year_long_one() -> None:
     """Quantity channel off (substitutability 1): GDP is the price term alone, and the price
     in the closure's months does not depend on how long it lasts."""
-    from friendshore.api.ripple import stress_gdp
-    from friendshore.api.stress import run_stress
+    from friendshore.api._ripple import stress_gdp
+    from friendshore.api._stress import run_stress
 
     runs = {m: run_stress(_hormuz(m, ripple_substitutability=1.0)) for m in (1, 12)}
     arr = {m: r.market_arrays("JPN", "lng") for m, r in runs.items()}
@@ -231,8 +231,8 @@ def test_stress_gdp_prices_a_one_month_closure_at_a_twelfth_of_a_year_long_one()
 
 
 def test_stress_gdp_is_zero_under_a_zero_shock_and_grows_with_the_closure() -> None:
-    from friendshore.api.ripple import stress_gdp
-    from friendshore.api.stress import run_stress
+    from friendshore.api._ripple import stress_gdp
+    from friendshore.api._stress import run_stress
 
     zero = stress_gdp(run_stress(_hormuz(6, share=0.0)), "JPN")["gdp_change_usd"]
     assert all(v == 0 for v in zero.values())

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from friendshore import risk
-from friendshore.api.risk import RISK_FIELDS, import_sources
+from friendshore.api._risk import RISK_FIELDS, import_sources
 from friendshore.cli import app
 from friendshore.errors import FriendshoreError, UnknownNameError
 

@@ -14,7 +14,7 @@ import friendshore
 from friendshore.readers import wgi
 from friendshore.store import queries_risk
 
-risk_api = importlib.import_module("friendshore.api.risk")
+risk_api = importlib.import_module("friendshore.api._risk")
 
 
 @pytest.fixture()

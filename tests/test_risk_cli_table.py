@@ -7,7 +7,7 @@ import json
 from typer.testing import CliRunner
 
 import friendshore as fs
-from friendshore.api.risk import RISK_FIELDS
+from friendshore.api._risk import RISK_FIELDS
 from friendshore.cli import app
 
 

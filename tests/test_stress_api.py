@@ -14,7 +14,7 @@ from friendshore.cli import app
 from friendshore.network.checks import check_network
 from friendshore.results import STATS
 
-api = importlib.import_module("friendshore.api.stress")
+api = importlib.import_module("friendshore.api._stress")
 KEYS = {"shortfall_pct", "shortfall_t", "price_multiplier", "price_multiplier_avg",
         "stockpile_months"}
 GDP_KEYS = {"gdp_change_usd", "top_industries", "gdp_not_modelled"}  # from api.ripple.stress_gdp

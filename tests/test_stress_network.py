@@ -20,7 +20,7 @@ from friendshore.network.build import (
 )
 from friendshore.network.checks import check_network
 
-api = importlib.import_module("friendshore.api.stress")
+api = importlib.import_module("friendshore.api._stress")
 
 
 def _salient(code: str, year: int, column: str) -> float:

@@ -13,7 +13,7 @@ from friendshore.results import cvar, summarise
 from friendshore.scenario.sampling import sample_scenario
 from friendshore.scenario.spec import parse_scenario, validate_names
 
-api_stress = importlib.import_module("friendshore.api.stress")
+api_stress = importlib.import_module("friendshore.api._stress")
 
 
 def _scenario(**shock):

@@ -1,4 +1,4 @@
 """Alliance indicators: shipbuilding shares, LNG supply security and defense burden-sharing.
 
-Pure functions on DataFrames; :mod:`friendshore.api.alliance` feeds them from the store.
+Pure functions on DataFrames; :mod:`friendshore.api._alliance` feeds them from the store.
 """

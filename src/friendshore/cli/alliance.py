@@ -24,7 +24,7 @@ def ships(
     as_json: JsonOpt = False,
 ) -> None:
     """Ships built by country of building: GT delivered and share of world GT (UNCTADstat)."""
-    from ..api import alliance as api
+    from ..api import _alliance as api
 
     res = api.ships(year)
     if as_json:
@@ -51,7 +51,7 @@ def defense(
     as_json: JsonOpt = False,
 ) -> None:
     """Military spending share of GDP (SIPRI), gap to target and required real growth."""
-    from ..api import alliance as api
+    from ..api import _alliance as api
 
     df = api.defense(_split(countries), target=None if target is None else target / 100,
                      target_year=by)
@@ -86,7 +86,7 @@ def lng(
     as_json: JsonOpt = False,
 ) -> None:
     """LNG supply security: supplier shares, import dependence, liquefaction capacity."""
-    from ..api import alliance as api
+    from ..api import _alliance as api
 
     res = api.lng_security(_split(importers))
     if as_json:

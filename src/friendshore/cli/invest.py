@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 import typer
 
-from ..invest.value import COUNTRIES
 from ._common import console, parse_sets, print_json, print_table
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
@@ -25,7 +24,7 @@ def _bn(usd: float | None) -> str:
 
 def projects(catalog: CatalogOpt = None, as_json: JsonOpt = False) -> None:
     """List the candidate projects of the catalog with their public sources."""
-    from ..api import invest as api
+    from ..api import _invest as api
 
     rows = api.projects(catalog)
     if as_json:
@@ -56,7 +55,7 @@ def appraise(
 ) -> None:
     """One project on one page: cash flows (NPV, IRR, payback per country with Monte Carlo),
     strategic value for the US and Japan over the scenario set, and jobs and value added."""
-    from ..api import invest as api
+    from ..api import _invest as api
 
     res = api.appraise(project_id, draws=draws, seed=seed, scenarios=scenarios,
                        catalog=catalog, agreement=agreement, assumptions=parse_sets(sets))
@@ -107,6 +106,8 @@ def _print_support(sup: dict[str, Any]) -> None:
 
 def _print_strategic(strategic: dict[str, Any]) -> None:
     """The strategic-value section of ``appraise``: per scenario and expected, per country."""
+    from ..invest.value import COUNTRIES
+
     console.rule("[bold]Strategic value[/]: avoided shortfall and GDP loss (stress + ripple)")
     rows = [{"scenario": name, "p/yr": scn["probability"], "country": k,
              "t": scn[k]["shortfall_t"], "% demand": scn[k]["shortfall_pct"],
@@ -134,6 +135,8 @@ def _print_strategic(strategic: dict[str, Any]) -> None:
 
 def _print_ripple(rip: dict[str, Any]) -> None:
     """The jobs and value-added section of ``appraise``: per phase, in the host country."""
+    from ..invest.value import COUNTRIES
+
     console.rule("[bold]Jobs and value added[/] (ripple, host country)")
     if not rip:
         console.print("No ripple: the host has no shipped IO table or the project type no "
@@ -183,7 +186,8 @@ def plan(
     as_json: JsonOpt = False,
 ) -> None:
     """Choose the portfolio that benefits both countries most, with the US-Japan Pareto front."""
-    from ..api import invest as api
+    from ..api import _invest as api
+    from ..invest.value import COUNTRIES
 
     floors = {k: v for k, v in (("USA", floor_usa), ("JPN", floor_jpn)) if v is not None}
     res = api.plan(catalog, budget, scenarios, agreement=agreement, annual_cap=annual_cap,

@@ -26,7 +26,7 @@ def ripple(
     json: JSON = False,
 ) -> None:
     """Output, value added, imports and jobs induced by spending AMOUNT (IO ripple effect)."""
-    from ..api.ripple import ripple as run
+    from ..api._ripple import ripple as run
     from ._common import console, fmt, parse_sets, print_json, print_table
 
     out = run(country, industry, amount, phase, year=year, level=level,
@@ -53,7 +53,7 @@ def multipliers(
     json: JSON = False,
 ) -> None:
     """Type I output, value-added, import and compensation multipliers by industry."""
-    from ..api.ripple import multipliers as mult
+    from ..api._ripple import multipliers as mult
     from ._common import parse_sets, print_json, print_table
 
     df = mult(country, year=year, level=level, assumptions=parse_sets(set_))
@@ -71,7 +71,7 @@ def first_use(
     json: JSON = False,
 ) -> None:
     """First-use industries of a commodity (bridge shares, estimate flags, sources)."""
-    from ..api.ripple import first_use_industries
+    from ..api._ripple import first_use_industries
     from ._common import print_json, print_table
 
     df = first_use_industries(country, commodity)

@@ -27,7 +27,7 @@ def risk(
 ) -> None:
     """Supply-risk metrics, one row per commodity x stage (HHI, WGI-weighted HHI, shares,
     US and Japan import reliance, EU supply risk)."""
-    from ..api.risk import RISK_FIELDS, risk
+    from ..api._risk import RISK_FIELDS, risk
     from ._common import console, fmt, parse_sets, print_json
 
     df = risk(commodities or None, year=year, assumptions=parse_sets(set_))
@@ -95,7 +95,7 @@ def import_sources(
     json: JSON = False,
 ) -> None:
     """Where COUNTRY imports COMMODITY from (share of import value), largest first."""
-    from ..api.risk import import_sources
+    from ..api._risk import import_sources
     from ._common import print_json
 
     df = import_sources(country, commodity, stage=stage, year=year, source=source)

@@ -20,7 +20,7 @@ from ..results import TAILS, summarise
 from ..scenario.spec import Scenario, parse_scenario, read_scenario_file
 from ..store import Store
 from ._base import get_store
-from .ripple import stress_gdp
+from ._ripple import stress_gdp
 
 __all__ = [
     "country_summary",

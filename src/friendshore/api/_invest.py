@@ -101,7 +101,7 @@ def ripple_effects(project: Project, assumptions: Assumptions | None = None) -> 
     layer; empty where the host has no table or the type no industry. Where the IO tables carry
     no employment, job-years are estimated as compensation divided by
     ``invest_compensation_per_job_usd``."""
-    from .ripple import ripple
+    from ._ripple import ripple
 
     industry = industry_of(project, project.host)
     if industry is None or project.host not in COUNTRIES:

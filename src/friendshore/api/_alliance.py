@@ -158,7 +158,7 @@ def shipyard_ripple(
     ``phase="construction"`` values building the yard, ``"operation"`` a year of ship output
     worth ``amount_usd``; industries: :data:`SHIPYARD_INDUSTRY` (MIC 3541, BEA 3364OT).
     """
-    from .ripple import ripple
+    from ._ripple import ripple
 
     code = validate_iso3(country, where="shipyard_ripple")
     if code not in SHIPYARD_INDUSTRY:
