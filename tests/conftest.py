@@ -47,3 +47,11 @@ def network(built_store_path: Path):
 
     with Store(built_store_path) as s:
         yield build_network(s)
+
+
+@pytest.fixture(scope="session")
+def risk_table():
+    """``friendshore.risk()`` over the session store, computed once (read it, don't edit it)."""
+    from friendshore import risk
+
+    return risk()

@@ -1,12 +1,18 @@
-"""Builders of small catalogs for the invest tests."""
+"""Builders of small catalogs, and the agreement terms, for the invest tests."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from friendshore.invest.agreements import load_agreement
 from friendshore.invest.catalog import Catalog, Project, parse_catalog
 
 SOURCE = {"title": "test", "url": "https://example.org", "date": "2025-01-01"}
+
+JAPAN = load_agreement("us_japan_2025")
+#: The MOU terms without capitalised construction interest, for the hand-computed paths.
+PLAIN = JAPAN.model_copy(update={"deemed_allocation": JAPAN.deemed_allocation.model_copy(
+    update={"interest_during_construction": False})})
 
 
 def project_dict(pid: str = "p1", **over: Any) -> dict[str, Any]:

@@ -21,12 +21,7 @@ from friendshore.invest.appraisal import (
     split_cash,
     waterfall,
 )
-from invest_factory import project
-
-JAPAN = load_agreement("us_japan_2025")
-#: The MOU terms without capitalised construction interest, for the hand-computed paths.
-PLAIN = JAPAN.model_copy(update={"deemed_allocation": JAPAN.deemed_allocation.model_copy(
-    update={"interest_during_construction": False})})
+from invest_factory import JAPAN, PLAIN, project
 
 
 def test_worked_example_first_year_entitlement() -> None:

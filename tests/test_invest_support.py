@@ -16,7 +16,6 @@ from friendshore.api import _invest as api
 from friendshore.assumptions import Assumptions
 from friendshore.cli import app
 from friendshore.errors import ScenarioError, UnknownNameError
-from friendshore.invest.agreements import load_agreement
 from friendshore.invest.appraisal import (
     Draws,
     appraise_project,
@@ -29,11 +28,8 @@ from friendshore.invest.appraisal import (
     waterfall,
 )
 from friendshore.invest.catalog import load_catalog
-from invest_factory import catalog, project, project_dict
+from invest_factory import PLAIN, catalog, project, project_dict
 
-JAPAN = load_agreement("us_japan_2025")
-PLAIN = JAPAN.model_copy(update={"deemed_allocation": JAPAN.deemed_allocation.model_copy(
-    update={"interest_during_construction": False})})
 FLOOR = {"price": 1500.0, "unit": "usd/t", "years": 3, "payer": "USA"}
 USA_RATE, BASE_YEAR = 0.07, 2026
 

@@ -6,7 +6,6 @@ import json
 import math
 
 import numpy as np
-import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -14,60 +13,50 @@ from friendshore import risk
 from friendshore.api._risk import RISK_FIELDS, import_sources
 from friendshore.cli import app
 from friendshore.errors import FriendshoreError, UnknownNameError
+from risk_rows import risk_row
 
 
-@pytest.fixture(scope="module")
-def table() -> pd.DataFrame:
-    return risk()
-
-
-def _row(df: pd.DataFrame, commodity: str, stage: str) -> pd.Series:
-    hit = df[(df.commodity == commodity) & (df.stage == stage)]
-    assert len(hit) == 1, (commodity, stage)
-    return hit.iloc[0]
-
-
-def test_fields_and_one_row_per_commodity_stage(table) -> None:
-    assert list(table.columns[: len(RISK_FIELDS)]) == RISK_FIELDS
-    assert not table.duplicated(["commodity", "stage"]).any()
-    usgs = table[table["source"].fillna("").str.startswith("usgs-mcs")]
+def test_fields_and_one_row_per_commodity_stage(risk_table) -> None:
+    assert list(risk_table.columns[: len(RISK_FIELDS)]) == RISK_FIELDS
+    assert not risk_table.duplicated(["commodity", "stage"]).any()
+    usgs = risk_table[risk_table["source"].fillna("").str.startswith("usgs-mcs")]
     assert usgs["commodity"].nunique() >= 70
 
 
-def test_published_usgs_facts(table) -> None:
-    ree = _row(table, "rare_earths", "mine")
+def test_published_usgs_facts(risk_table) -> None:
+    ree = risk_row(risk_table, "rare_earths", "mine")
     assert ree["year"] == 2024 and ree["top_country"] == "CHN"
     # 270,000 t of the rows' 393,950 t (68.5 %); of the rounded 390,000 t world total, 69.2 %
     assert ree["china_share"] == pytest.approx(270_000 / 393_950, abs=1e-4)
     assert ree["world_reported"] == 390_000
     assert 270_000 / ree["world_reported"] == pytest.approx(0.692, abs=1e-3)
     assert ree["us_net_import_reliance"] == pytest.approx(0.80)
-    co = _row(table, "cobalt", "mine")
+    co = risk_row(risk_table, "cobalt", "mine")
     assert co["top_country"] == "COD" and co["top_share"] == pytest.approx(0.76, abs=0.01)
-    ga = _row(table, "gallium", "refine")
+    ga = risk_row(risk_table, "gallium", "refine")
     assert ga["china_share"] == pytest.approx(0.99, abs=0.01)
     assert ga["us_net_import_reliance"] == pytest.approx(1.0)
 
 
-def test_hhi_matches_shares_and_sr_defaults(table) -> None:
-    ok = table.dropna(subset=["hhi"])
+def test_hhi_matches_shares_and_sr_defaults(risk_table) -> None:
+    ok = risk_table.dropna(subset=["hhi"])
     assert ((ok["hhi"] >= 0) & (ok["hhi"] <= 1 + 1e-9)).all()
     assert np.allclose(ok["hhi_10000"], 10_000 * ok["hhi"])
     assert (ok["hhi"] >= ok["top_share"] ** 2 - 1e-12).all()
     assert ((ok["hhi_wgi"] >= 0) & (ok["hhi_wgi"] <= 10)).all()
     # neutral defaults: EOL-RIR 0, SI 1 -> SR equals the governance-weighted HHI
-    both = table.dropna(subset=["hhi_wgi"])
+    both = risk_table.dropna(subset=["hhi_wgi"])
     assert np.allclose(both["eu_supply_risk"], both["hhi_wgi"])
 
 
-def test_missing_is_null_not_zero(table) -> None:
-    magnets = _row(table, "rare_earths", "component")  # trade only: no production series
+def test_missing_is_null_not_zero(risk_table) -> None:
+    magnets = risk_row(risk_table, "rare_earths", "component")  # trade only: no production series
     for field in ("world_production", "hhi", "hhi_wgi", "top_share", "eu_supply_risk"):
         assert math.isnan(magnets[field])
     assert magnets["jpn_top_source"] in {"PHL", "VNM", "CHN"}
-    copper_mine = _row(table, "copper", "mine")  # USGS reports NIR for refined copper only
+    copper_mine = risk_row(risk_table, "copper", "mine")  # USGS reports NIR for refined copper only
     assert math.isnan(copper_mine["us_net_import_reliance"])
-    assert _row(table, "copper", "refine")["us_net_import_reliance"] == pytest.approx(0.45)
+    assert risk_row(risk_table, "copper", "refine")["us_net_import_reliance"] == pytest.approx(0.45)
 
 
 def test_rows_without_production_series() -> None:
@@ -76,19 +65,19 @@ def test_rows_without_production_series() -> None:
     assert math.isnan(df.iloc[0]["hhi"]) and df.iloc[0]["year"] == 2024
 
 
-def test_japan_reliance_from_trade(table) -> None:
-    g = _row(table, "graphite", "mine")  # Japan mines no graphite and imports it
+def test_japan_reliance_from_trade(risk_table) -> None:
+    g = risk_row(risk_table, "graphite", "mine")  # Japan mines no graphite and imports it
     assert g["jpn_production"] == 0 and g["jpn_import_reliance"] == 1.0
     assert g["jpn_top_source"] == "CHN"
-    ga = _row(table, "gallium", "refine")  # HS 811292 is a mixed group: no content basis
+    ga = risk_row(risk_table, "gallium", "refine")  # HS 811292 is a mixed group: no content basis
     assert ga["jpn_production"] > 0 and math.isnan(ga["jpn_import_reliance"])
 
 
-def test_japan_supply_risk_by_hand(table) -> None:
+def test_japan_supply_risk_by_hand(risk_table) -> None:
     from friendshore.metrics.concentration import scale_wgi
     from friendshore.store import open_store, queries_risk
 
-    g = _row(table, "graphite", "mine")  # Japan produces none: sourcing = its imports
+    g = risk_row(risk_table, "graphite", "mine")  # Japan produces none: sourcing = its imports
     src = import_sources("JPN", "graphite").dropna(subset=["quantity"])
     gov = queries_risk.governance_mean(open_store(), ["va", "pv", "ge", "rq", "rl", "cc"])
     gov = gov[gov["year"] == 2023].set_index("country")["estimate"]
@@ -105,9 +94,9 @@ def test_overrides_and_selection() -> None:
     df = risk(["Gallium", "cobalt"], assumptions={"risk_eol_rir.gallium": 0.5,
                                                   "risk_si_sr": 0.8})
     assert set(df.commodity) == {"gallium", "cobalt"}
-    ga = _row(df, "gallium", "refine")
+    ga = risk_row(df, "gallium", "refine")
     assert ga["eu_supply_risk"] == pytest.approx(ga["hhi_wgi"] * 0.5 * 0.8)
-    co = _row(df, "cobalt", "mine")
+    co = risk_row(df, "cobalt", "mine")
     assert co["eu_supply_risk"] == pytest.approx(co["hhi_wgi"] * 0.8)
     with pytest.raises(UnknownNameError, match="gallium"):
         risk("galium")
@@ -116,7 +105,7 @@ def test_overrides_and_selection() -> None:
     with pytest.raises(UnknownNameError, match="baci-hs17-2024"):
         risk("gallium", assumptions={"risk_trade_source": "baci-2024"})
     y23 = risk("rare_earths", year=2023)
-    assert _row(y23, "rare_earths", "mine")["year"] == 2023
+    assert risk_row(y23, "rare_earths", "mine")["year"] == 2023
 
 
 def test_import_sources_japan_magnets() -> None:

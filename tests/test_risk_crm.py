@@ -12,6 +12,7 @@ from friendshore import risk
 from friendshore.api._base import get_store
 from friendshore.conventions.countries import group_members
 from friendshore.metrics.crm import eu_supply_risk, sourcing_hhi_wgi
+from risk_rows import risk_row
 
 _KEYS = ["commodity", "stage"]
 _unit = st.floats(0.0, 1.0)
@@ -64,18 +65,8 @@ def test_full_form_lies_between_its_terms(gs, eu, ir) -> None:
     assert min(gs, eu) - 1e-9 <= full <= max(gs, eu) + 1e-9
 
 
-@pytest.fixture(scope="module")
-def table() -> pd.DataFrame:
-    return risk()
 
-
-def _row(df: pd.DataFrame, commodity: str, stage: str) -> pd.Series:
-    hit = df[(df.commodity == commodity) & (df.stage == stage)]
-    assert len(hit) == 1, (commodity, stage)
-    return hit.iloc[0]
-
-
-def test_eu_import_reliance_from_extra_eu_trade(table) -> None:
+def test_eu_import_reliance_from_extra_eu_trade(risk_table) -> None:
     """Barite: no EU member in the USGS table, so EU production is 0 and IR is 100 %; the net
     imports are extra-EU only (flows between members skipped), recomputed here by hand."""
     eu = group_members("EU27")
@@ -85,14 +76,14 @@ def test_eu_import_reliance_from_extra_eu_trade(table) -> None:
         "AND year = 2024")
     imp = flows[flows.importer.isin(eu) & ~flows.exporter.isin(eu)]["quantity"].sum()
     exp = flows[flows.exporter.isin(eu) & ~flows.importer.isin(eu)]["quantity"].sum()
-    ba = _row(table, "barite", "mine")
+    ba = risk_row(risk_table, "barite", "mine")
     assert ba["eu_production"] == 0
     assert ba["eu_net_imports_t"] == pytest.approx(imp - exp)
     assert ba["eu_import_reliance"] == 1.0
 
 
-def test_ec2017_column_is_the_formula_of_its_columns(table) -> None:
-    ok = table.dropna(subset=["eu_supply_risk_ec2017"])
+def test_ec2017_column_is_the_formula_of_its_columns(risk_table) -> None:
+    ok = risk_table.dropna(subset=["eu_supply_risk_ec2017"])
     assert len(ok) >= 10
     ir = ok["eu_import_reliance"]
     expected = (ok["hhi_wgi"] * ir / 2 + ok["eu_sourcing_hhi_wgi"] * (1 - ir / 2)) \
@@ -100,25 +91,27 @@ def test_ec2017_column_is_the_formula_of_its_columns(table) -> None:
     assert np.allclose(ok["eu_supply_risk_ec2017"], expected)
     assert ((ok["eu_import_reliance"] >= 0) & (ok["eu_import_reliance"] <= 1)).all()
     # unknown inputs give null, never 0
-    unknown = table[table["eu_import_reliance"].isna() | table["eu_sourcing_hhi_wgi"].isna()]
+    unknown = risk_table[risk_table["eu_import_reliance"].isna()
+                         | risk_table["eu_sourcing_hhi_wgi"].isna()]
     assert unknown["eu_supply_risk_ec2017"].isna().all()
 
 
-def test_overrides_reach_the_ec2017_column(table) -> None:
-    base = _row(table, "barite", "mine")["eu_supply_risk_ec2017"]
+def test_overrides_reach_the_ec2017_column(risk_table) -> None:
+    base = risk_row(risk_table, "barite", "mine")["eu_supply_risk_ec2017"]
     half = risk("barite", assumptions={"risk_eol_rir.barite": 0.5})
-    assert _row(half, "barite", "mine")["eu_supply_risk_ec2017"] == pytest.approx(base / 2)
+    assert risk_row(half, "barite", "mine")["eu_supply_risk_ec2017"] == pytest.approx(base / 2)
     # the region is an assumption too; USGS withholds US barite output (W), so the G7's
     # production, reliance and SR are unknown: null, never 0 or 100 %
-    g7 = _row(risk("barite", assumptions={"risk_eu_group": "G7"}), "barite", "mine")
+    g7 = risk_row(risk("barite", assumptions={"risk_eu_group": "G7"}), "barite", "mine")
     assert np.isnan(g7["eu_production"]) and np.isnan(g7["eu_import_reliance"])
     assert np.isnan(g7["eu_supply_risk_ec2017"])
 
 
-def test_bottleneck_stage_has_the_highest_sr(table) -> None:
-    known = table.dropna(subset=["eu_supply_risk_ec2017"])
+def test_bottleneck_stage_has_the_highest_sr(risk_table) -> None:
+    known = risk_table.dropna(subset=["eu_supply_risk_ec2017"])
     flagged = known[known["eu_sr_bottleneck"].astype(bool)]
     assert set(flagged["commodity"]) == set(known["commodity"])
     top = known.groupby("commodity")["eu_supply_risk_ec2017"].max()
     assert np.allclose(flagged["eu_supply_risk_ec2017"], flagged["commodity"].map(top))
-    assert table.loc[table["eu_supply_risk_ec2017"].isna(), "eu_sr_bottleneck"].isna().all()
+    no_sr = risk_table["eu_supply_risk_ec2017"].isna()
+    assert risk_table.loc[no_sr, "eu_sr_bottleneck"].isna().all()
