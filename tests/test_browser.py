@@ -237,7 +237,30 @@ def test_planner_shows_pareto_chart(page, tmp_path: Path) -> None:
     assert page.locator("#appraisal-table tbody tr").count() == 2  # USA and JPN
     ripple = page.locator("#ripple-table tbody tr").all_inner_texts()
     assert [r.split("\t")[0] for r in ripple] == ["construction (once)", "operation (per year)"]
+    # its support: the DoD price floor, what the US pays for it, NPVs with and without it
+    assert page.locator("#support").is_visible()
+    instruments = page.locator("#support-instruments tbody tr").all_inner_texts()
+    assert [r.split("\t")[:2] for r in instruments] == [["price floor", "USA"]]
+    assert "US$110/kg" in instruments[0]
+    assert page.locator("#support-source a").get_attribute("href").startswith("https://")
+    cost = page.locator("#support-cost tbody tr").all_inner_texts()
+    assert len(cost) == 1 and cost[0].startswith("USA\t")
+    assert float(cost[0].split("\t")[2]) > 0  # mean PV cost to the US, US$ bn
+    npv = [r.split("\t") for r in page.locator("#support-npv tbody tr").all_inner_texts()]
+    assert [r[0] for r in npv] == ["JPN", "USA", "project, all investors"]
+    assert all(float(r[1]) > float(r[3]) for r in npv)  # the floor raises every mean NPV
+    plotted(page, "#support-chart")
+    # the chosen portfolio's support column: the US pays for Mountain Pass's floor
+    head = page.locator("#portfolio thead th").all_inner_texts()
+    col = [h.rstrip(" ▲▼") for h in head].index("support paid (bn)")
+    row = portfolio.filter(has_text="mp-mountain-pass-hree").locator("td").all_inner_texts()
+    assert row[col].startswith("USA ") and float(row[col].split()[1]) > 0
     shoot(page, tmp_path, "planner")
+    # a project without support terms shows no Support section
+    page.locator("#catalog tbody tr").filter(has_text="lynas-seadrift-texas").click()
+    page.wait_for_selector("#detail-loading", state="hidden")
+    page.wait_for_selector("#appraisal-table tbody tr")
+    assert not page.locator("#support").is_visible()
 
 
 @needs("stress", "run_stress", "load_scenario")

@@ -14,6 +14,7 @@ function renderCatalog() {
     { key: "id" }, { key: "name" }, { key: "type" }, { key: "host" }, { key: "commodity" },
     { key: "capex_usd", label: "capex (US$ bn)", num: true, format: bn },
     { key: "lead_time_years", label: "lead time (yr)" }, { key: "financing" },
+    { key: "support", format: (v) => instrumentNames(v).join(", ") },
   ];
   if (PLAN) {
     cols.push({ key: "cost_usd", label: "funder cost (bn)", num: true, format: bn },
@@ -73,10 +74,23 @@ function renderPortfolio(out) {
     $("portfolio").innerHTML = '<p class="note">The chosen portfolio is empty.</p>';
     return;
   }
+  const gross = {};  // the plan's rows carry each country's expected support cost
+  for (const r of out.projects || []) gross[r.id] = r;
+  for (const r of rows) {
+    const g = gross[r.id] || {};
+    r.support_usa = g.support_cost_usa || 0;
+    r.support_jpn = g.support_cost_jpn || 0;
+    r.support_paid = r.support_usa + r.support_jpn;
+  }
   const sum = (k) => rows.reduce((s, r) => s + (r[k] || 0), 0);
   const total = { id: "total", name: `${rows.length} projects`, capex_usd: sum("capex_usd"),
                   cost_usd: sum("cost_usd"), usa_benefit: null, jpn_benefit: null,
-                  usa_marginal: sum("usa_marginal"), jpn_marginal: sum("jpn_marginal"), total: true };
+                  usa_marginal: sum("usa_marginal"), jpn_marginal: sum("jpn_marginal"),
+                  support_usa: sum("support_usa"), support_jpn: sum("support_jpn"),
+                  support_paid: sum("support_paid"), total: true };
+  // who pays how much, e.g. "USA 1.04"; a dash where no one does
+  const paid = (v, r) => [["USA", r.support_usa], ["JPN", r.support_jpn]]
+    .filter(([, x]) => x).map(([c, x]) => `${c} ${bn(x)}`).join(", ") || "—";
   FS.table($("portfolio"), rows.concat([total]), [
     { key: "id", label: "project" },
     { key: "capex_usd", label: "capex (bn)", num: true, format: bn },
@@ -85,6 +99,7 @@ function renderPortfolio(out) {
     { key: "usa_marginal", label: "USA marginal (bn)", num: true, format: bn },
     { key: "jpn_benefit", label: "JPN alone (bn)", num: true, format: bn },
     { key: "jpn_marginal", label: "JPN marginal (bn)", num: true, format: bn },
+    { key: "support_paid", label: "support paid (bn)", num: true, format: paid },
   ], { sortKey: "usa_marginal", pinned: (r) => r.total === true,
        rowClass: (r) => (r.total ? "total" : ""),
        onRowClick: (r) => { if (!r.total) appraise(r.id); } });
@@ -164,6 +179,84 @@ function renderRipple(r) {
     `(assumption invest_compensation_per_job_usd), as the shipped tables have no employment.`;
 }
 
+// Support instruments: a label and the key terms in words (docs/invest.md, "Support instruments").
+const share = (v) => `${FS.fmt(100 * v)}%`;
+const price = (v, unit, p) => `US$${FS.fmt(v)}${{ "usd/kg": "/kg", "usd/t": "/t" }[unit] || ` per ${p.unit}`}`;
+const INSTRUMENTS = {
+  price_floor: ["price floor", (t, p) => `${price(t.price, t.unit, p)} for the first ` +
+    `${t.years} operating years on ${share(t.share ?? 1)} of the volume` +
+    (t.upside_share ? `; the payer takes ${share(t.upside_share)} of any price above it` : "")],
+  grant: ["grant", (t) => `${FS.money(t.amount_usd)} ${t.year ? `in ${t.year}` : "in the notice year"}, ` +
+    "less capex for the financing to fund"],
+  guarantee: ["guarantee", (t) => `covers ${share(t.share)} of debt-service shortfalls; fee ` +
+    `${pct(t.fee_rate || 0)} a year on the guaranteed balance`],
+  offtake: ["offtake", (t, p) => `buys ${share(t.share)} of the output for ${t.years} operating years at ` +
+    (t.price_basis === "fixed" ? `a fixed ${price(t.price, t.unit, p)}`
+      : "the market price (no transfer)")],
+};
+const instrumentNames = (sup) => Object.keys(sup || {}).filter((k) => k !== "source")
+  .map((k) => (INSTRUMENTS[k] || [k])[0]);
+// P5 – P95 on one line: no-break spaces, and minus signs (no line break after them)
+const range = (s) => (s ? `${bn(s.p5)}\u00a0–\u00a0${bn(s.p95)}`.replace(/-/g, "\u2212") : "—");
+
+function renderSupport(sup, p) {
+  $("support").classList.toggle("hidden", !sup);
+  if (!sup) return;
+  const inst = sup.instruments || {};
+  FS.table($("support-instruments"), Object.entries(inst).filter(([k]) => k !== "source").map(([k, t]) => ({
+    instrument: (INSTRUMENTS[k] || [k])[0], payer: t.payer || t.country,
+    terms: INSTRUMENTS[k] ? INSTRUMENTS[k][1](t, p) : JSON.stringify(t),
+  })), [{ key: "instrument" }, { key: "payer" }, { key: "terms", label: "key terms" }]);
+  const src = inst.source;
+  const link = src && /^https?:\/\//.test(src.url || "")
+    ? `<a href="${FS.escapeHtml(src.url)}" target="_blank" rel="noopener noreferrer">${FS.escapeHtml(src.title || src.url)}</a>`
+    : FS.escapeHtml((src && src.title) || "");
+  $("support-source").innerHTML = src ? `Terms: ${link}${src.date ? ` (${FS.escapeHtml(src.date)})` : ""}.` +
+    (src.note ? ` ${FS.escapeHtml(src.note)}` : "") : "No source given for the support terms.";
+  const cost = Object.entries(sup.cost || {}).map(([c, s]) => ({
+    payer: c, base: (sup.cost_base || {})[c], mean: s.mean, p5: s.p5, p95: s.p95, p50: s.p50,
+    p_pays: s.p_pays,
+  }));
+  FS.table($("support-cost"), cost, [
+    { key: "payer" }, { key: "base", label: "announced case (bn)", num: true, format: bn },
+    { key: "mean", label: "mean (bn)", num: true, format: bn },
+    { key: "p5", label: "P5 – P95 (bn)", num: true, format: (_, r) => range(r) },
+    { key: "p50", label: "P50 (bn)", num: true, format: bn },
+    { key: "p_pays", label: "share of draws paying", num: true, format: pct },
+  ]);
+  const w = sup.npv_with || {}, wo = sup.npv_without || {};
+  const rows = Object.keys(w).sort().map((c) => ({ country: c, with: w[c], without: wo[c] }));
+  if (sup.project_npv) {
+    rows.push({ country: "project, all investors", with: sup.project_npv.with,
+                without: sup.project_npv.without, total: true });
+  }
+  for (const r of rows) {
+    r.with_p5 = r.with.p5; r.without_p5 = r.without ? r.without.p5 : null;
+    r.with_mean = r.with.mean; r.without_mean = r.without ? r.without.mean : null;
+    r.effect = r.without ? r.with.mean - r.without.mean : null;
+  }
+  FS.table($("support-npv"), rows, [
+    { key: "country" }, { key: "with_mean", label: "with: mean (bn)", num: true, format: bn },
+    { key: "with_p5", label: "with: P5 – P95", num: true, format: (_, r) => range(r.with) },
+    { key: "without_mean", label: "without: mean (bn)", num: true, format: bn },
+    { key: "without_p5", label: "without: P5 – P95", num: true, format: (_, r) => range(r.without) },
+    { key: "effect", label: "difference (bn)", num: true, format: bn },
+  ], { pinned: (r) => r.total === true, rowClass: (r) => (r.total ? "total" : "") });
+  // grouped bars: mean NPV with and without, whiskers from P5 to P95
+  const bars = (key, name, color) => ({
+    type: "bar", name, x: rows.map((r) => (r.total ? "project (all investors)" : r.country)),
+    y: rows.map((r) => (r[key] ? r[key].mean / 1e9 : null)), marker: { color },
+    error_y: { type: "data", symmetric: false, color: "#5f6b7a", thickness: 1,
+               array: rows.map((r) => (r[key] ? (r[key].p95 - r[key].mean) / 1e9 : null)),
+               arrayminus: rows.map((r) => (r[key] ? (r[key].mean - r[key].p5) / 1e9 : null)) },
+    hovertemplate: `${name}: %{y:.2f} bn<extra>%{x}</extra>`,
+  });
+  FS.plot($("support-chart"), [bars("with", "with support", "#1f5fa8"), bars("without", "without support", "#b8c4d3")],
+    { barmode: "group", title: { text: "Mean NPV with and without the support (P5–P95 whiskers)", font: { size: 13 } },
+      yaxis: { title: { text: "US$ bn" }, zeroline: true }, legend: { orientation: "h", y: -0.15 },
+      margin: { t: 40, r: 20, b: 60, l: 60 } });
+}
+
 let APPRAISING = null;  // the project whose appraisal is in flight; a later click supersedes it
 
 async function appraise(id) {
@@ -171,6 +264,7 @@ async function appraise(id) {
   APPRAISING = id;
   $("detail-title").textContent = `Appraisal: ${p.name}`;
   $("detail-grid").classList.add("hidden");
+  $("support").classList.add("hidden");
   $("detail").innerHTML = "";
   $("detail-loading").classList.remove("hidden");
   $("appraisal").scrollIntoView({ behavior: "smooth", block: "start" });
@@ -206,6 +300,7 @@ async function appraise(id) {
     ]);
     renderStrategic(a, p);
     renderRipple(a.ripple);
+    renderSupport(a.support, p);
     FS.plot($("cashflows"), Object.entries(a.base_cash_flows).map(([c, flows]) => ({
       type: "bar", name: c, x: flows.map((_, i) => i), y: flows.map((v) => v / 1e6),
     })), { barmode: "group", title: { text: "Announced-case cash flows by country", font: { size: 13 } },
