@@ -170,16 +170,26 @@ def _us(store: Store) -> pd.DataFrame:
     })
 
 
+def _latest_year(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows of each commodity x stage's latest trade year."""
+    return df[df["year"] == df.groupby(_KEYS)["year"].transform("max")]
+
+
+def _latest_totals(tot: pd.DataFrame) -> pd.DataFrame:
+    """Imports and exports (t) per commodity x stage in its latest trade year, with that year
+    and the first HS6 code of the market."""
+    return _latest_year(tot).groupby(_KEYS, as_index=False).agg(
+        year=("year", "max"), hs6=("hs6", "first"),
+        imports_t=("imports_t", "sum"), exports_t=("exports_t", "sum"))
+
+
 def _japan(store: Store, a: Assumptions, prod: pd.DataFrame) -> pd.DataFrame:
     """Japan's import reliance and import sources per commodity x stage from trade flows."""
     source = a["risk_trade_source"]
     tot = queries_risk.trade_totals(store, source, "JPN")
     if tot.empty:
         return pd.DataFrame(columns=_KEYS)
-    tot = tot[tot["year"] == tot.groupby(_KEYS)["year"].transform("max")]
-    tot = tot.groupby(_KEYS, as_index=False).agg(
-        trade_year=("year", "max"), trade_hs6=("hs6", "first"),
-        imports_t=("imports_t", "sum"), exports_t=("exports_t", "sum"))
+    tot = _latest_totals(tot).rename(columns={"year": "trade_year", "hs6": "trade_hs6"})
     jp = prod[prod["country"] == "JPN"].groupby(_KEYS)["value"].sum(min_count=1)
     tot = tot.merge(jp.rename("jpn_listed").reset_index(), on=_KEYS, how="left")
     usgs = prod[prod["kind"] == "usgs-mcs"].set_index(_KEYS).index
@@ -196,7 +206,7 @@ def _japan(store: Store, a: Assumptions, prod: pd.DataFrame) -> pd.DataFrame:
     tot["jpn_import_reliance"] = net_import_reliance(p, imports, exports, f)
     tot["jpn_net_exporter"] = (imports - exports) <= 0
     flows = queries_risk.trade_by_partner(store, source, "JPN")
-    flows = flows[flows["year"] == flows.groupby(_KEYS)["year"].transform("max")]
+    flows = _latest_year(flows)
     sh = import_shares(flows, keys=_KEYS)
     top = sh[sh["rank"] < _N_SOURCES].groupby(_KEYS)["exporter"].agg(list)
     first = sh[sh["rank"] == 0].set_index(_KEYS)[["exporter", "share"]]
@@ -240,10 +250,7 @@ def _eu(store: Store, a: Assumptions, prod: pd.DataFrame) -> pd.DataFrame:
     tot = queries_risk.trade_totals_group(store, a["risk_trade_source"], members)
     if tot.empty:
         return pd.DataFrame(columns=_KEYS)
-    tot = tot[tot["year"] == tot.groupby(_KEYS)["year"].transform("max")]
-    tot = tot.groupby(_KEYS, as_index=False).agg(
-        eu_trade_year=("year", "max"), hs6=("hs6", "first"),
-        imports_t=("imports_t", "sum"), exports_t=("exports_t", "sum"))
+    tot = _latest_totals(tot).rename(columns={"year": "eu_trade_year"})
     own = prod[prod["country"].isin(members)]
     # a member's withheld value (W) leaves the region's production unknown
     listed = own.groupby(_KEYS)["value"].sum().where(
