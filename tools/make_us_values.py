@@ -37,7 +37,7 @@ def _quantity(row: pd.Series, expr: str) -> float:
             sign, token = (1.0 if ch == "+" else -1.0), ""
         else:
             token += ch
-    return total
+    return total if not token else float("nan")  # a leftover token names no column
 
 
 def main() -> None:
