@@ -50,9 +50,11 @@ def test_hhi_matches_shares_and_sr_defaults(risk_table) -> None:
 
 
 def test_missing_is_null_not_zero(risk_table) -> None:
-    magnets = risk_row(risk_table, "rare_earths", "component")  # trade only: no production series
+    lead = risk_row(risk_table, "lead", "refine")  # neither production by country nor trade
     for field in ("world_production", "hhi", "hhi_wgi", "top_share", "eu_supply_risk"):
-        assert math.isnan(magnets[field])
+        assert math.isnan(lead[field])
+    magnets = risk_row(risk_table, "rare_earths", "component")  # trade only: shares of exports
+    assert math.isnan(magnets["world_production"]) and magnets["share_basis"] == "exports"
     assert magnets["jpn_top_source"] in {"PHL", "VNM", "CHN"}
     copper_mine = risk_row(risk_table, "copper", "mine")  # USGS reports NIR for refined copper only
     assert math.isnan(copper_mine["us_net_import_reliance"])
@@ -119,13 +121,14 @@ def test_cli_json_shape() -> None:
     res = CliRunner().invoke(app, ["risk", "--json"])
     assert res.exit_code == 0, res.output
     rows = json.loads(res.stdout)
-    assert all(list(r) == RISK_FIELDS for r in rows)
+    assert all(list(r) == [*RISK_FIELDS, "share_basis", "world_exports"] for r in rows)
     assert len({r["commodity"] for r in rows if r["hhi"] is not None}) >= 70
     ree = next(r for r in rows if r["commodity"] == "rare_earths" and r["stage"] == "mine")
     assert ree["top_country"] == "CHN"
     magnets = next(r for r in rows if r["stage"] == "component" and
                    r["commodity"] == "rare_earths")
-    assert magnets["hhi"] is None and magnets["world_production"] is None
+    assert magnets["share_basis"] == "exports" and magnets["world_production"] is None
+    assert magnets["china_share"] == pytest.approx(0.73, abs=0.01)
 
 
 def test_cli_set_and_table() -> None:

@@ -1,9 +1,11 @@
 """Python API of the risk layer: supply-risk metrics per commodity x stage, import sources.
 
 ``risk()`` reads each commodity x stage's production series (the one ``supply`` shows: the
-latest observed year, USGS before IEA), the WGI, US net import reliance (USGS MCS Fig2/T5) and
-trade flows (BACI), and computes the metrics of :mod:`friendshore.risk` for all commodities
-at once. Formulas and assumptions: docs/risk.md.
+latest observed year, USGS before IEA) or, for a stage without production data but with
+bilateral trade (rare-earth permanent magnets, HS 850511), the exporters' shares of world
+exports that ``supply`` falls back to (``share_basis`` 'exports'), the WGI, US net import
+reliance (USGS MCS Fig2/T5) and trade flows (BACI), and computes the metrics of
+:mod:`friendshore.metrics` for all commodities at once. Formulas and assumptions: docs/risk.md.
 
 A computed table is kept per store object, keyed on the request (commodities, year,
 assumption overrides) and on every source's ``loaded_at``, so repeated calls (the web
@@ -31,7 +33,8 @@ from ..errors import FriendshoreError, UnknownNameError
 from ..metrics.concentration import concentration_table, scale_wgi
 from ..metrics.crm import eu_supply_risk, sourcing_hhi_wgi
 from ..metrics.exposure import import_shares, net_import_reliance, reserves_to_production
-from ..store import Store, queries_risk
+from ..store import Store, queries_atlas, queries_risk
+from ._atlas import supply
 from ._base import get_store
 
 __all__ = ["RISK_FIELDS", "import_sources", "risk", "risk_assumptions"]
@@ -50,7 +53,7 @@ _EXTRA = [
     "jpn_import_sources", "jpn_top_source", "jpn_top_source_share", "jpn_china_import_share",
     "trade_year", "trade_hs6", "jpn_sourcing_hhi_wgi", "jpn_supply_risk", "eol_rir", "si_sr",
     "eu_production", "eu_net_imports_t", "eu_import_reliance", "eu_sourcing_hhi_wgi",
-    "eu_supply_risk_ec2017", "eu_sr_bottleneck",
+    "eu_supply_risk_ec2017", "eu_sr_bottleneck", "share_basis", "world_exports",
 ]
 _KEYS = ["commodity", "stage"]
 #: Columns the parts of ``risk()`` contribute (besides the documented fields and extras).
@@ -132,10 +135,39 @@ def _concentration(store: Store, prod: pd.DataFrame, a: Assumptions) -> pd.DataF
             trade_factor=t, allies=allies,
         )
         frames.append(part.assign(wgi_year=wy))
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=_KEYS)
-    meta = prod.groupby(_KEYS, as_index=False).agg(unit=("unit", "first"),
-                                                    source=("source", "first"))
-    return out.merge(meta, on=_KEYS, how="left")
+    if not frames:
+        return pd.DataFrame(columns=_KEYS)
+    out = pd.concat(frames, ignore_index=True)
+    meta = prod.groupby(_KEYS, as_index=False).agg(
+        unit=("unit", "first"), source=("source", "first"), share_basis=("share_basis", "first"))
+    out = out.merge(meta, on=_KEYS, how="left")
+    # export-based rows: the total is world exports (gross weight), not world production
+    exported = out["share_basis"].eq("exports")
+    out["world_exports"] = out["world_production"].where(exported)
+    out.loc[exported, "world_production"] = np.nan
+    return out
+
+
+def _export_rows(store: Store, prod: pd.DataFrame, wanted: set[str] | None,
+                 year: int | None) -> pd.DataFrame:
+    """Exports per exporter, as ``supply`` shows them, for each commodity x stage with trade
+    flows but no production series (e.g. rare-earth permanent magnets, HS 850511)."""
+    have = set(zip(prod["commodity"], prod["stage"], strict=True))
+    frames = []
+    for com, stage in queries_atlas.trade_stages(store).itertuples(index=False):
+        if (com, stage) in have or (wanted is not None and com not in wanted):
+            continue
+        try:
+            sup = supply(com, stage, year=year, store=store)
+        except FriendshoreError:  # no trade in that year, or a stage the commodity lacks
+            continue
+        if sup.attrs["measure"] != "exports":  # a production series with no country value
+            continue
+        frames.append(pd.DataFrame({
+            "commodity": com, "stage": stage, "year": sup.attrs["year"],
+            "country": sup["country"], "value": sup["exports"], "unit": sup["unit"],
+            "source": sup.attrs["source"], "share_basis": "exports"}))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=_KEYS)
 
 
 def _reserves(store: Store, year: int | None) -> pd.DataFrame:
@@ -340,7 +372,9 @@ def _risk_table(
                                f"{years}")
     if wanted is not None:
         prod = prod[prod["commodity"].isin(wanted)]
-    conc = _concentration(st, prod, a)
+    shares = pd.concat([prod.assign(share_basis="production"),
+                        _export_rows(st, prod, wanted, year)], ignore_index=True)
+    conc = _concentration(st, shares, a)
     out = conc.merge(_reserves(st, year), on=_KEYS, how="left")
     us = _us(st)
     jp = _japan(st, a, prod)

@@ -10,6 +10,8 @@ JSON = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.
 #: Console width below which the table drops the columns in ``_WIDE_ONLY``.
 _WIDE = 120
 _WIDE_ONLY = ("year", "unit", "world", "hhi", "top_share", "allied_share")
+#: Extra columns the JSON carries: whether shares are of production or of world exports.
+_BASIS = ("share_basis", "world_exports")
 _PCT = ("top_share", "china_share", "allied_share", "us_net_import_reliance",
         "jpn_import_reliance")
 
@@ -32,9 +34,11 @@ def risk(
 
     df = risk(commodities or None, year=year, assumptions=parse_sets(set_))
     if json:
-        print_json(df[RISK_FIELDS])
+        print_json(df[[*RISK_FIELDS, *_BASIS]])
         return
-    show = df[["commodity", "stage"]].assign(
+    exported = df["share_basis"].eq("exports").fillna(False)
+    show = df[["commodity"]].assign(
+        stage=df["stage"] + exported.map({True: "†", False: ""}),
         year=df["year"].astype("string").fillna("—"),
         unit=df["unit"],
         world=df["world_production"].map(fmt),
@@ -59,7 +63,10 @@ def risk(
             caption="— = not available from the data. hhi 0–1; hhi·wgi and EU SR 0–10 (EC 2017 "
                     "CRM method): EU SR on global supply, EU SR EC17 weighted by EU import "
                     "reliance and EU sourcing (* the commodity's bottleneck stage); shares are "
-                    "of listed producers. Formulas: docs/risk.md.")
+                    "of listed producers. Formulas: docs/risk.md."
+                    + ("\n† no production data by country: shares are exporters' shares of "
+                       "world exports (BACI, gross weight), world prod. —"
+                       if exported.any() else ""))
 
 
 def _render(show, headers: dict[str, str], *, title: str, caption: str) -> None:
