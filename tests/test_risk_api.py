@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from friendshore import risk
-from friendshore.api._risk import RISK_FIELDS, import_sources
+from friendshore.api._risk import RISK_FIELDS, RISK_JSON_FIELDS, import_sources
 from friendshore.cli import app
 from friendshore.errors import FriendshoreError, UnknownNameError
 from risk_rows import risk_row
@@ -121,7 +121,7 @@ def test_cli_json_shape() -> None:
     res = CliRunner().invoke(app, ["risk", "--json"])
     assert res.exit_code == 0, res.output
     rows = json.loads(res.stdout)
-    assert all(list(r) == [*RISK_FIELDS, "share_basis", "world_exports"] for r in rows)
+    assert all(list(r) == RISK_JSON_FIELDS for r in rows)
     assert len({r["commodity"] for r in rows if r["hhi"] is not None}) >= 70
     ree = next(r for r in rows if r["commodity"] == "rare_earths" and r["stage"] == "mine")
     assert ree["top_country"] == "CHN"

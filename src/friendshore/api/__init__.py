@@ -19,7 +19,9 @@ from ._base import get_store
 #: Public name -> private module that defines it (a test checks this against each ``__all__``).
 EXPORTS: dict[str, str] = {
     **dict.fromkeys(["commodities", "data_status", "ingest", "supply"], "_atlas"),
-    **dict.fromkeys(["RISK_FIELDS", "import_sources", "risk", "risk_assumptions"], "_risk"),
+    **dict.fromkeys(
+        ["RISK_FIELDS", "RISK_JSON_FIELDS", "import_sources", "risk", "risk_assumptions"], "_risk"
+    ),
     **dict.fromkeys(
         ["country_summary", "load_scenario", "run", "run_stress", "runs", "scenarios", "stress",
          "summarise_stress", "sweep"],

@@ -37,7 +37,7 @@ from ..store import Store, queries_atlas, queries_risk
 from ._atlas import supply
 from ._base import get_store
 
-__all__ = ["RISK_FIELDS", "import_sources", "risk", "risk_assumptions"]
+__all__ = ["RISK_FIELDS", "RISK_JSON_FIELDS", "import_sources", "risk", "risk_assumptions"]
 
 #: The documented fields of ``risk()``, in order; extra columns follow them.
 RISK_FIELDS = [
@@ -45,6 +45,9 @@ RISK_FIELDS = [
     "top_share", "china_share", "allied_share", "us_net_import_reliance",
     "jpn_import_reliance", "eu_supply_risk",
 ]
+#: What ``--json`` and ``/api/risk`` give: the documented fields, then whether a row's shares
+#: are of production or of world exports (``share_basis``) and the world export total.
+RISK_JSON_FIELDS = [*RISK_FIELDS, "share_basis", "world_exports"]
 _EXTRA = [
     "hhi_10000", "top3_share", "n_countries", "coverage", "world_reported", "source",
     "wgi_year", "reserves_year", "world_reserves", "reserves_lower_bound", "reserves_top_country",

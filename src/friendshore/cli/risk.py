@@ -10,8 +10,6 @@ JSON = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.
 #: Console width below which the table drops the columns in ``_WIDE_ONLY``.
 _WIDE = 120
 _WIDE_ONLY = ("year", "unit", "world", "hhi", "top_share", "allied_share")
-#: Extra columns the JSON carries: whether shares are of production or of world exports.
-_BASIS = ("share_basis", "world_exports")
 _PCT = ("top_share", "china_share", "allied_share", "us_net_import_reliance",
         "jpn_import_reliance")
 
@@ -29,12 +27,12 @@ def risk(
 ) -> None:
     """Supply-risk metrics, one row per commodity x stage (HHI, WGI-weighted HHI, shares,
     US and Japan import reliance, EU supply risk)."""
-    from ..api._risk import RISK_FIELDS, risk
+    from ..api._risk import RISK_JSON_FIELDS, risk
     from ._common import console, fmt, parse_sets, print_json
 
     df = risk(commodities or None, year=year, assumptions=parse_sets(set_))
     if json:
-        print_json(df[[*RISK_FIELDS, *_BASIS]])
+        print_json(df[RISK_JSON_FIELDS])
         return
     exported = df["share_basis"].eq("exports").fillna(False)
     show = df[["commodity"]].assign(

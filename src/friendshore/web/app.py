@@ -244,7 +244,7 @@ def create_app(
         """Risk metrics per commodity and stage (``friendshore risk --json``; repeat
         ``commodity``). With ``detail`` every column, not only the documented fields."""
         df = layer_fn("risk")(commodity or None, year=year, store=the_store())
-        return jsonable(df if detail else df[fs_api.RISK_FIELDS])
+        return jsonable(df if detail else df[fs_api.RISK_JSON_FIELDS])
 
     @app.get("/api/import-sources", tags=["risk"])
     def import_sources(
