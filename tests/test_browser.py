@@ -210,6 +210,37 @@ def test_stress_run_shows_cards_and_histogram(page, tmp_path: Path) -> None:
     shoot(page, tmp_path, "stress")
 
 
+@needs("sweep")
+def test_stress_page_sweep_shows_ranked_table_and_chart(page, tmp_path: Path) -> None:
+    page.goto(page.base + "/stress")
+    page.fill("#sweep-draws", "50")
+    page.fill("#sweep-countries", "USA,JPN")
+    page.click("#sweep-run")
+    page.wait_for_selector("#sweep-progress-box:not(.hidden)")
+    page.wait_for_selector(".sweep-country[data-country=JPN] .sweep-table tbody tr")
+    assert page.query_selector("#sweep-error:not(.hidden)") is None
+    assert page.inner_text("#sweep-progress-text") == "done"
+    assert page.evaluate("document.querySelector('#sweep-progress-bar').style.width") == "100%"
+    countries = page.evaluate("[...document.querySelectorAll('.sweep-country')]"
+                              ".map(d => d.dataset.country)")
+    assert countries == ["USA", "JPN"]
+    for country in countries:
+        section = f".sweep-country[data-country={country}]"
+        rows = page.locator(f"{section} .sweep-table tbody tr")
+        assert rows.count() > 15
+        head = [h.rstrip(" ▲▼") for h in
+                page.locator(f"{section} .sweep-table thead th").all_inner_texts()]
+        assert head[:4] == ["#", "exporter", "commodity", "stage"]
+        assert "shortfall % (mean)" in head and "price ×" in head
+        plotted(page, f"{section} .sweep-chart")
+        bars = page.evaluate(f"document.querySelector('{section} .sweep-chart').data[0]")
+        assert bars["orientation"] == "h" and len(bars["x"]) == 15
+        assert bars["x"] == sorted(bars["x"])  # worst at the top: Plotly draws bottom-up
+        first = rows.first.locator("td").all_inner_texts()
+        assert bars["y"][-1] == f"{first[1]} · {first[2]} ({first[3]})"
+    shoot(page, tmp_path, "sweep")
+
+
 @needs("plan", "projects", "appraise")
 def test_planner_shows_pareto_chart(page, tmp_path: Path) -> None:
     page.goto(page.base + "/planner")

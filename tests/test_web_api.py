@@ -41,7 +41,7 @@ def test_openapi_lists_the_api(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     for path in ("/api/health", "/api/commodities", "/api/supply/{commodity}", "/api/risk",
                  "/api/stress", "/api/runs", "/api/runs/{run_id}", "/api/plan",
-                 "/api/jobs/{job_id}"):
+                 "/api/sweep", "/api/jobs/{job_id}"):
         assert path in paths, path
 
 
@@ -458,3 +458,38 @@ def test_stress_for_an_added_country(client: TestClient) -> None:
     assert list(out["countries"]) == ["USA", "JPN", "DEU"]
     assert client.post("/api/stress", json={**body, "countries": ["XXX"]}).status_code in (
         404, 422)
+
+
+# -- sweep -----------------------------------------------------------------------------------------
+@needs("sweep")
+def test_sweep_job_equals_the_api_and_the_cli(client: TestClient, store: Store) -> None:
+    import json
+
+    from friendshore.cli._common import jsonable
+
+    resp = client.post("/api/sweep", json={"draws": 20, "seed": 5, "countries": ["usa", "DEU"]})
+    assert resp.status_code == 202
+    job_id = resp.json()["job"]
+    client.app.state.jobs.get(job_id).future.result(300)
+    job = client.get(f"/api/jobs/{job_id}").json()
+    assert job["kind"] == "sweep" and job["status"] == "done" and job["progress"] == 1.0
+    expected = fs_api.sweep(draws=20, seed=5, countries=["USA", "DEU"], store=store)
+    assert job["result"] == json.loads(json.dumps(jsonable(expected)))
+    assert list(job["result"]["ranking"]) == ["USA", "DEU"]  # ISO3 upper-cased
+    assert job["result"] == cli_json("sweep", "--draws", "20", "--seed", "5",
+                                     "--countries", "USA,DEU")
+
+
+@pytest.mark.parametrize(("body", "path"), [
+    ({"countries": ["USA", "ZZZ"]}, "body.countries.1"),
+    ({"countries": []}, "body.countries"),
+    ({"draws": 5001}, "body.draws"),
+    ({"draws": 0}, "body.draws"),
+    ({"seed": -1}, "body.seed"),
+    ({"scenario": "x"}, "body.scenario"),
+])
+def test_bad_sweep_requests_are_422(client: TestClient, body: dict, path: str) -> None:
+    resp = client.post("/api/sweep", json={**body, "wait": True})
+    assert resp.status_code == 422, resp.text
+    assert resp.json()["detail"][0]["path"] == path
+    assert client.get("/api/jobs").json() == []  # refused before any job starts

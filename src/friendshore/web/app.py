@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from .. import __version__
 from .. import api as fs_api
 from ..cli._common import jsonable
+from ..conventions.countries import validate_iso3
 from ..errors import FriendshoreError, ScenarioError, UnknownNameError
 from ..store import Store, open_store
 from .charts import stress_with_distributions
@@ -46,6 +47,7 @@ class Limits:
 
     max_body_bytes: int = 256 * 1024  # scenarios and plan requests are a few kB
     max_draws: int = 100_000  # Monte Carlo draws per stress run
+    max_sweep_draws: int = 5_000  # draws per scenario of a sweep (about 100 scenarios)
     max_running: int = 2  # jobs computing at once (the machine has few cores)
     max_queued: int = 64  # jobs waiting beyond those running; more answers 429
 
@@ -85,6 +87,18 @@ class StressRequest(BaseModel):
         if (self.scenario is None) == (self.scenario_yaml is None):
             raise ValueError("give exactly one of scenario and scenario_yaml")
         return self
+
+
+class SweepRequest(BaseModel):
+    """``POST /api/sweep``: full 12-month restrictions by every major exporter, ranked."""
+
+    model_config = ConfigDict(extra="forbid")
+    draws: int = Field(1000, ge=1, description="draws per scenario (server-capped)")
+    seed: int = Field(0, ge=0)
+    countries: list[str] | None = Field(
+        None, min_length=1, max_length=20, description="ISO3 countries of interest (USA, JPN)"
+    )
+    wait: bool = Field(False, description="answer with the result instead of a job id")
 
 
 class PlanRequest(BaseModel):
@@ -298,6 +312,27 @@ def create_app(
             )
 
         return await submit("stress", job, req.wait)
+
+    @app.post("/api/sweep", tags=["stress"], status_code=202)
+    async def sweep(req: SweepRequest) -> Any:
+        """Run the sweep (``friendshore sweep --json``) as a job: every exporter with at least
+        10 % of a market's world supply withholds all its exports for 12 months; the result
+        ranks the restrictions per country of interest by expected shortfall."""
+        if req.draws > limits.max_sweep_draws:
+            return _field_error("body.draws", f"at most {limits.max_sweep_draws} draws per sweep")
+        countries: list[str] = []
+        for i, code in enumerate(req.countries or ()):
+            try:
+                countries.append(validate_iso3(code))
+            except UnknownNameError as exc:
+                return _field_error(f"body.countries.{i}", str(exc))
+        run = layer_fn("sweep")
+
+        def job(progress: Callable[[float], None]) -> Any:
+            return jsonable(run(draws=req.draws, seed=req.seed, countries=countries or None,
+                                progress=progress, store=the_store()))
+
+        return await submit("sweep", job, req.wait)
 
     @app.get("/api/projects", tags=["invest"])
     def projects() -> Any:

@@ -49,6 +49,14 @@ const FS = (() => {
     }
   }
 
+  // A waitJob progress callback that fills the bar `bar` and writes the percentage in `text`.
+  function progressTo(bar, text) {
+    return (p, status) => {
+      bar.style.width = `${Math.round(100 * p)}%`;
+      text.textContent = status === "queued" ? "queued…" : `${Math.round(100 * p)}%`;
+    };
+  }
+
   function showError(el, err) {
     el.classList.remove("hidden");
     el.textContent = err instanceof Error ? err.message : String(err);
@@ -142,5 +150,5 @@ const FS = (() => {
   }
 
   document.addEventListener("DOMContentLoaded", header);
-  return { api, waitJob, showError, fmt, money, escapeHtml, table, plot, ApiError, isAggregate, country };
+  return { api, waitJob, progressTo, showError, fmt, money, escapeHtml, table, plot, ApiError, isAggregate, country };
 })();

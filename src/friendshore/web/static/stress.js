@@ -41,10 +41,7 @@ async function run() {
   bar.style.width = "0%"; text.textContent = "queued…";
   try {
     const job = await FS.api("/api/stress", { json: request() });
-    const out = await FS.waitJob(job.job, (p, status) => {
-      bar.style.width = `${Math.round(100 * p)}%`;
-      text.textContent = status === "queued" ? "queued…" : `${Math.round(100 * p)}%`;
-    });
+    const out = await FS.waitJob(job.job, FS.progressTo(bar, text));
     text.textContent = out.run_id ? `done; saved as run ${out.run_id}` : "done";
     show(out);
   } catch (err) {
