@@ -113,3 +113,15 @@ def test_summary_statistics_by_hand():
     assert s["cvar95"] == pytest.approx(np.mean([96, 97, 98, 99, 100]))
     assert cvar(v, tail="low") == pytest.approx(3.0)
     assert s["p5"] <= s["p50"] <= s["p95"]
+
+
+def test_country_codes_are_normalised_not_silently_empty() -> None:
+    """'usa' means USA in a scenario, a stress run and a sweep; it never reports zeros."""
+    import friendshore as fs
+
+    out = fs.stress("drc-cobalt-outage", draws=32, seed=1, countries=["usa"])
+    ref = fs.stress("drc-cobalt-outage", draws=32, seed=1, countries=["USA"])
+    assert list(out["countries"]) == ["USA"] and out["countries"] == ref["countries"]
+    assert out["countries"]["USA"]["shortfall_pct"]["mean"] > 0
+    sweep = fs.sweep(draws=8, countries=[" jpn"])
+    assert list(sweep["ranking"]) == ["JPN"]

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ..assumptions import Assumptions
+from ..conventions.countries import validate_iso3
 from ..network.supply import SupplyNetwork
 from ..results import TAILS, summarise
 from ..scenario.spec import Scenario, parse_scenario
@@ -98,7 +99,8 @@ def run_sweep(
     row names the exporter, commodity, stage, world share and the shortfall and price
     summaries (``shortfall_pct`` 0..100 of that country's demand).
     """
-    countries = list(countries or ["USA", "JPN"])
+    countries = [validate_iso3(c, where=f"countries[{i}]")
+                 for i, c in enumerate(countries or ["USA", "JPN"])]
     todo = sweep_scenarios(network, countries, draws, seed, assumptions)
     results: list[dict[str, Any]] = []
     if scheduler:

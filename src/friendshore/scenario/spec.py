@@ -25,7 +25,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from ..assumptions import Assumptions
 from ..conventions.countries import group_members, validate_iso3
@@ -183,6 +190,10 @@ class _Event(_Model):
         return {k: getattr(self, k) for k in _RANGES if getattr(self, k, None) is not None}
 
 
+#: A country code as written by the user: stripped and upper-cased here, checked against the
+#: ISO3 list (with close matches) by :func:`validate_names`, so 'usa' means USA, never nothing.
+Country = Annotated[str, AfterValidator(lambda code: code.strip().upper())]
+
 Targets = Literal["all"] | list[str] | str
 
 
@@ -190,7 +201,7 @@ class ExportRestriction(_Event):
     """An exporter withholds a share ``cut`` of its exports of one commodity stage."""
 
     kind: Literal["export_restriction"]
-    exporter: str
+    exporter: Country
     commodity: str
     stage: str
     cut: Dist = Fixed(value=1.0)
@@ -203,7 +214,7 @@ class ProductionOutage(_Event):
     """A producer loses a share of its output (and of its capacity) for some months."""
 
     kind: Literal["production_outage"]
-    country: str
+    country: Country
     commodity: str
     stage: str
     share: Dist = Fixed(value=1.0)
@@ -254,7 +265,7 @@ class NewCapacity(_Event):
     """New capacity (t/yr, in the market's unit) comes online in ``online_month``."""
 
     kind: Literal["new_capacity"]
-    country: str
+    country: Country
     commodity: str
     stage: str
     capacity: Dist
@@ -274,7 +285,7 @@ class Scenario(_Model):
     draws: int = Field(default=10_000, ge=1)
     seed: int = Field(default=0, ge=0)
     horizon_months: int = Field(default=12, ge=1, le=120)
-    countries: list[str] = Field(default_factory=lambda: ["USA", "JPN"])
+    countries: list[Country] = Field(default_factory=lambda: ["USA", "JPN"])
     assumptions: dict[str, Any] = Field(default_factory=dict)
     shocks: list[Shock] = Field(default_factory=list)
     responses: list[Response] = Field(default_factory=list)
