@@ -77,21 +77,28 @@ def browser() -> Iterator[object]:
         b.close()
 
 
+def only_allow(context, prefix: str) -> list[str]:
+    """Abort every request of ``context`` whose URL does not start with ``prefix``; the
+    returned list collects the aborted URLs, for the test to assert it stays empty."""
+    blocked: list[str] = []
+
+    def guard(route) -> None:
+        if route.request.url.startswith(prefix):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    return blocked
+
+
 @pytest.fixture()
 def page(browser, server: str) -> Iterator[object]:
     """A fresh page whose requests may only go to the test server; errors fail the test."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    foreign: list[str] = []
+    foreign = only_allow(context, server + "/")
     errors: list[str] = []
-
-    def guard(route) -> None:
-        if route.request.url.startswith(server + "/"):
-            route.continue_()
-        else:
-            foreign.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
     pg = context.new_page()
     pg.set_default_timeout(TIMEOUT_MS)
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -325,16 +332,7 @@ def test_report_opens_offline(browser, tmp_path: Path) -> None:
     report = tmp_path / "report.html"
     write_report("china-rare-earth-ban", report, draws=300, seed=1)
     context = browser.new_context(viewport={"width": 1200, "height": 900})
-    remote: list[str] = []
-
-    def offline(route) -> None:
-        if route.request.url.startswith("file://"):
-            route.continue_()
-        else:
-            remote.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", offline)
+    remote = only_allow(context, "file://")
     pg = context.new_page()
     pg.goto(report.as_uri())
     pg.wait_for_function("document.querySelectorAll('.plotly-graph-div .main-svg').length >= 2")
