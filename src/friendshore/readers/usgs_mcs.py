@@ -505,11 +505,6 @@ def read_t4(path: Path) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def read_salient(path: Path) -> pd.DataFrame:
-    """``us_salient`` rows (long format, masses in t) from one per-commodity salient CSV."""
-    return _parse_salient(_salient_cells(path))
-
-
 def _salient_cells(path: Path) -> pd.DataFrame:
     """One salient CSV as raw long cells: commodity slug, label, year, column, text."""
     file = str(path)
