@@ -18,8 +18,6 @@ from pathlib import Path
 
 import pytest
 
-import friendshore.api as fs_api
-
 pytestmark = pytest.mark.browser
 
 CHROMIUM = os.environ.get("FRIENDSHORE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -27,12 +25,6 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--disable-dev-shm-usage"]
 TIMEOUT_MS = 60_000
-
-
-def needs(*names: str) -> pytest.MarkDecorator:
-    """Skip until the layer providing ``friendshore.api.<name>`` has landed."""
-    missing = [n for n in names if not callable(getattr(fs_api, n, None))]
-    return pytest.mark.skipif(bool(missing), reason=f"friendshore.api lacks {missing}")
 
 
 def _free_port() -> int:
@@ -143,7 +135,6 @@ def plotted(page, selector: str, timeout_ms: int = TIMEOUT_MS) -> None:
     assert error is None, f"the page shows an error: {error.inner_text()}"
 
 
-@needs("commodities", "supply")
 def test_atlas_shows_rare_earth_producers(page, tmp_path: Path) -> None:
     page.goto(page.base + "/")
     page.wait_for_selector("#commodity option[value=rare_earths]", state="attached")
@@ -167,7 +158,6 @@ def test_dashboard_opens_with_navigation(page, tmp_path: Path) -> None:
     shoot(page, tmp_path, "runs")
 
 
-@needs("ships", "defense")
 def test_alliance_page_shows_ships_and_defense(page, tmp_path: Path) -> None:
     page.goto(page.base + "/alliance")
     plotted(page, "#ships")
@@ -189,7 +179,6 @@ def test_alliance_page_shows_ships_and_defense(page, tmp_path: Path) -> None:
     shoot(page, tmp_path, "alliance")
 
 
-@needs("stress", "run_stress", "scenarios", "load_scenario")
 def test_stress_run_shows_cards_and_histogram(page, tmp_path: Path) -> None:
     page.goto(page.base + "/stress")
     page.wait_for_selector("#scenario option[value=china-rare-earth-ban]", state="attached")
@@ -217,7 +206,6 @@ def test_stress_run_shows_cards_and_histogram(page, tmp_path: Path) -> None:
     shoot(page, tmp_path, "stress")
 
 
-@needs("sweep")
 def test_stress_page_sweep_shows_ranked_table_and_chart(page, tmp_path: Path) -> None:
     page.goto(page.base + "/stress")
     page.fill("#sweep-draws", "50")
@@ -248,7 +236,6 @@ def test_stress_page_sweep_shows_ranked_table_and_chart(page, tmp_path: Path) ->
     shoot(page, tmp_path, "sweep")
 
 
-@needs("plan", "projects", "appraise")
 def test_planner_shows_pareto_chart(page, tmp_path: Path) -> None:
     page.goto(page.base + "/planner")
     page.wait_for_selector("#catalog table tbody tr")
@@ -301,7 +288,6 @@ def test_planner_shows_pareto_chart(page, tmp_path: Path) -> None:
     assert not page.locator("#support").is_visible()
 
 
-@needs("stress", "run_stress", "load_scenario")
 def test_runs_reopen_and_compare(page, tmp_path: Path) -> None:
     import httpx
 
@@ -325,7 +311,6 @@ def test_runs_reopen_and_compare(page, tmp_path: Path) -> None:
     shoot(page, tmp_path, "runs")
 
 
-@needs("stress", "run_stress", "load_scenario")
 def test_report_opens_offline(browser, tmp_path: Path) -> None:
     from friendshore.reports.render import write_report
 

@@ -24,12 +24,6 @@ def client(store: Store) -> TestClient:
         yield c
 
 
-def needs(*names: str) -> pytest.MarkDecorator:
-    """Skip until the layer providing ``friendshore.api.<name>`` has landed."""
-    missing = [n for n in names if not callable(getattr(fs_api, n, None))]
-    return pytest.mark.skipif(bool(missing), reason=f"friendshore.api lacks {missing}")
-
-
 # -- meta, pages, static -----------------------------------------------------------------------
 def test_health(client: TestClient) -> None:
     assert client.get("/api/health").json() == {"status": "ok"}
@@ -229,14 +223,12 @@ def cli_json(*args: str) -> object:
     return json.loads(result.stdout)
 
 
-@needs("commodities")
 def test_commodities_match_cli(client: TestClient) -> None:
     body = client.get("/api/commodities").json()
     assert body == cli_json("commodities")
     assert "rare_earths" in [c["slug"] for c in body]
 
 
-@needs("supply")
 def test_supply_matches_cli_and_has_detail(client: TestClient) -> None:
     body = client.get("/api/supply/rare_earths?stage=mine&year=2024").json()
     assert body == cli_json("supply", "rare_earths", "--stage", "mine", "--year", "2024")
@@ -248,27 +240,23 @@ def test_supply_matches_cli_and_has_detail(client: TestClient) -> None:
     assert magnets == cli_json("supply", "rare_earths", "--stage", "component")
 
 
-@needs("supply")
 def test_unknown_commodity_is_404_with_matches(client: TestClient) -> None:
     resp = client.get("/api/supply/rare_earth")
     assert resp.status_code == 404
     assert "rare_earths" in resp.json()["matches"]
 
 
-@needs("risk")
 def test_risk_matches_cli(client: TestClient) -> None:
     body = client.get("/api/risk?commodity=gallium&commodity=cobalt").json()
     assert body == cli_json("risk", "gallium", "cobalt")
     assert {r["commodity"] for r in body} == {"gallium", "cobalt"}
 
 
-@needs("import_sources")
 def test_import_sources_matches_cli(client: TestClient) -> None:
     body = client.get("/api/import-sources?country=USA&commodity=cobalt").json()
     assert body == cli_json("import-sources", "USA", "cobalt")
 
 
-@needs("ships", "defense", "lng_security")
 def test_alliance_endpoints_match_cli(client: TestClient) -> None:
     assert client.get("/api/ships?year=2019").json() == cli_json("ships", "--year", "2019")
     detail = client.get("/api/ships?detail=true").json()
@@ -282,7 +270,6 @@ def test_alliance_endpoints_match_cli(client: TestClient) -> None:
 STRESS = {"scenario": "china-rare-earth-ban", "draws": 300, "seed": 11}
 
 
-@needs("stress", "run_stress", "load_scenario", "scenarios")
 def test_stress_wait_matches_cli(client: TestClient) -> None:
     resp = client.post("/api/stress", json={**STRESS, "wait": True})
     assert resp.status_code == 200, resp.text
@@ -292,7 +279,6 @@ def test_stress_wait_matches_cli(client: TestClient) -> None:
     assert "china-rare-earth-ban" in [s["name"] for s in client.get("/api/scenarios").json()]
 
 
-@needs("stress", "run_stress", "load_scenario")
 def test_stress_job_reports_progress_and_saves(client: TestClient) -> None:
     resp = client.post("/api/stress", json={**STRESS, "save": True, "charts": True})
     assert resp.status_code == 202
@@ -310,7 +296,6 @@ def test_stress_job_reports_progress_and_saves(client: TestClient) -> None:
     assert job_id in [j["id"] for j in client.get("/api/jobs").json()]
 
 
-@needs("stress", "run_stress", "load_scenario")
 def test_scenario_as_json_or_yaml_gives_the_same_result(client: TestClient) -> None:
     shipped = client.get("/api/scenarios/china-rare-earth-ban").json()
     by_name = client.post("/api/stress", json={**STRESS, "wait": True}).json()
@@ -322,7 +307,6 @@ def test_scenario_as_json_or_yaml_gives_the_same_result(client: TestClient) -> N
     assert by_name["countries"] == as_json["countries"] == as_yaml["countries"]
 
 
-@needs("stress", "load_scenario")
 def test_bad_scenarios_are_4xx_with_a_path(client: TestClient) -> None:
     shipped = client.get("/api/scenarios/china-rare-earth-ban").json()["scenario"]
     shipped["shocks"][0]["exporter"] = "XXX"
@@ -340,7 +324,6 @@ def test_bad_scenarios_are_4xx_with_a_path(client: TestClient) -> None:
     assert resp.status_code == 422
 
 
-@needs("stress", "load_scenario")
 def test_concurrent_job_cap_answers_429(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     release = threading.Event()
 
@@ -356,7 +339,6 @@ def test_concurrent_job_cap_answers_429(store: Store, monkeypatch: pytest.Monkey
         release.set()
 
 
-@needs("stress", "run_stress", "load_scenario")
 def test_client_that_never_comes_back_loses_no_saved_run(store: Store) -> None:
     app = create_app(store=store)
     with TestClient(app) as c:
@@ -370,7 +352,6 @@ def test_client_that_never_comes_back_loses_no_saved_run(store: Store) -> None:
 
 
 # -- planner -------------------------------------------------------------------------------------
-@needs("projects", "appraise")
 def test_projects_and_appraisal_match_cli(client: TestClient) -> None:
     projects = client.get("/api/projects").json()
     assert projects == cli_json("projects")
@@ -387,7 +368,6 @@ def test_projects_and_appraisal_match_cli(client: TestClient) -> None:
     assert client.get(f"/api/projects/{pid}?{many}").status_code == 422
 
 
-@needs("plan")
 def test_plan_job_saves_a_portfolio_within_budget(client: TestClient) -> None:
     body = {"draws": 50, "seed": 1, "scenarios": ["china-rare-earth-ban"], "budget": 20e9,
             "save": True, "wait": True}
@@ -410,7 +390,6 @@ def test_runs_list_matches_cli() -> None:
         assert c.get("/api/runs").json() == cli_json("runs", "list")
 
 
-@needs("stress", "run_stress", "load_scenario")
 def test_job_progress_as_server_sent_events(client: TestClient) -> None:
     import json
 
@@ -451,7 +430,6 @@ def test_serve_command_refuses_off_loopback_without_token(monkeypatch: pytest.Mo
     assert resolve_token("given-on-the-command-line") == "given-on-the-command-line"
 
 
-@needs("stress", "run_stress", "load_scenario")
 def test_stress_for_an_added_country(client: TestClient) -> None:
     body = {**STRESS, "countries": ["USA", "JPN", "DEU"], "wait": True}
     out = client.post("/api/stress", json=body).json()
@@ -461,7 +439,6 @@ def test_stress_for_an_added_country(client: TestClient) -> None:
 
 
 # -- sweep -----------------------------------------------------------------------------------------
-@needs("sweep")
 def test_sweep_job_equals_the_api_and_the_cli(client: TestClient, store: Store) -> None:
     import json
 

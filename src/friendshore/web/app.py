@@ -18,7 +18,7 @@ from typing import Annotated, Any
 
 import anyio
 import yaml
-from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
@@ -121,14 +121,6 @@ class PlanRequest(BaseModel):
 
 
 # -- helpers --------------------------------------------------------------------------------------
-def layer_fn(name: str) -> Callable[..., Any]:
-    """``friendshore.api.<name>``, or a 501 when that layer is not part of this build yet."""
-    fn = getattr(fs_api, name, None)
-    if not callable(fn):  # absent, or only the layer's (still empty) module
-        raise HTTPException(501, f"friendshore.api.{name} is not available in this build")
-    return fn
-
-
 def _field_error(path: str, message: str) -> JSONResponse:
     """A 422 shaped like a validation error of the request body."""
     detail = [{"path": path, "message": message, "type": "value_error"}]
@@ -175,7 +167,7 @@ def create_app(
 
     def call(name: str, *args: Any, **kwargs: Any) -> Any:
         """Call an API function on this app's store and make its result JSON-ready."""
-        return jsonable(layer_fn(name)(*args, store=the_store(), **kwargs))
+        return jsonable(getattr(fs_api, name)(*args, store=the_store(), **kwargs))
 
     async def submit(kind: str, fn: Callable[[Callable[[float], None]], Any], wait: bool) -> Any:
         try:
@@ -242,7 +234,7 @@ def create_app(
         ``{"attrs": {commodity, stage, year, source, basis, unit, world_total, ...},
         "rows": [every column]}``.
         """
-        df = layer_fn("supply")(commodity, stage=stage, year=year, measure=measure,
+        df = fs_api.supply(commodity, stage=stage, year=year, measure=measure,
                                 store=the_store())
         if detail:
             return {"attrs": jsonable(df.attrs), "rows": jsonable(df)}
@@ -257,7 +249,7 @@ def create_app(
     ) -> Any:
         """Risk metrics per commodity and stage (``friendshore risk --json``; repeat
         ``commodity``). With ``detail`` every column, not only the documented fields."""
-        df = layer_fn("risk")(commodity or None, year=year, store=the_store())
+        df = fs_api.risk(commodity or None, year=year, store=the_store())
         return jsonable(df if detail else df[fs_api.RISK_JSON_FIELDS])
 
     @app.get("/api/import-sources", tags=["risk"])
@@ -271,12 +263,12 @@ def create_app(
     @app.get("/api/scenarios", tags=["stress"])
     def scenarios() -> Any:
         """The shipped scenarios (``friendshore scenarios``)."""
-        return jsonable(layer_fn("scenarios")())
+        return jsonable(fs_api.scenarios())
 
     @app.get("/api/scenarios/{name}", tags=["stress"])
     def scenario(name: str) -> Any:
         """One shipped scenario: ``scenario`` (its JSON) and ``yaml`` (for editing)."""
-        spec = layer_fn("load_scenario")(name).model_dump(mode="json")
+        spec = fs_api.load_scenario(name).model_dump(mode="json")
         return {"name": name, "scenario": spec,
                 "yaml": yaml.safe_dump(spec, sort_keys=False, allow_unicode=True)}
 
@@ -297,12 +289,10 @@ def create_app(
                 return _field_error("body.scenario_yaml", f"not valid YAML: {exc}")
             if not isinstance(spec, dict):
                 return _field_error("body.scenario_yaml", "must be a YAML mapping")
-        scenario = await anyio.to_thread.run_sync(layer_fn("load_scenario"), spec)
+        scenario = await anyio.to_thread.run_sync(fs_api.load_scenario, spec)
         draws = req.draws or scenario.draws
         if draws > limits.max_draws:
             return _field_error("body.scenario.draws", f"at most {limits.max_draws} draws per run")
-        for name in ("run_stress", "summarise_stress"):
-            layer_fn(name)  # a missing layer answers 501 now, not as a failed job
 
         def job(progress: Callable[[float], None]) -> Any:
             return stress_with_distributions(
@@ -326,7 +316,7 @@ def create_app(
                 countries.append(validate_iso3(code))
             except UnknownNameError as exc:
                 return _field_error(f"body.countries.{i}", str(exc))
-        run = layer_fn("sweep")
+        run = fs_api.sweep
 
         def job(progress: Callable[[float], None]) -> Any:
             return jsonable(run(draws=req.draws, seed=req.seed, countries=countries or None,
@@ -337,7 +327,7 @@ def create_app(
     @app.get("/api/projects", tags=["invest"])
     def projects() -> Any:
         """The project catalog (``friendshore projects --json``)."""
-        return jsonable(layer_fn("projects")())
+        return jsonable(fs_api.projects())
 
     @app.get("/api/projects/{project_id}", tags=["invest"])
     def appraise(
@@ -359,7 +349,7 @@ def create_app(
         ``run_id`` when saved)."""
         if req.draws is not None and req.draws > limits.max_draws:
             return _field_error("body.draws", f"at most {limits.max_draws} draws per run")
-        run = layer_fn("plan")
+        run = fs_api.plan
         floors = {k: v for k, v in (("USA", req.floor_usa), ("JPN", req.floor_jpn))
                   if v is not None}
 
@@ -384,13 +374,13 @@ def create_app(
     def ships(year: int | None = None, detail: bool = False) -> Any:
         """Ships built: ``country, year, gt, share`` (``friendshore ships --json``). With
         ``detail``: ``{table, china_share, allied_share, latest_year, data_age}``."""
-        res = layer_fn("ships")(year, store=the_store())
+        res = fs_api.ships(year, store=the_store())
         return jsonable(res if detail else res["table"][["country", "year", "gt", "share"]])
 
     @app.get("/api/lng", tags=["alliance"])
     def lng() -> Any:
         """LNG supply security of the allies (``friendshore lng --json``)."""
-        res = layer_fn("lng_security")(store=the_store())
+        res = fs_api.lng_security(store=the_store())
         keys = ("year", "world_exports_bcm", "data_age", "dependence", "suppliers", "exporters",
                 "capacity")
         return jsonable({k: res[k] for k in keys})
