@@ -95,7 +95,7 @@ async function showTrade(commodity, stage) {
       (hs.length > 1 ? ` (also in the data: HS ${hs.slice(1).join(", ")})` : "") + "; source: BACI/Comtrade trade flows.";
   } catch (err) {
     Plotly.purge(el);
-    $("trade-note").textContent = err.status === 501 ? "Trade flows are not available in this build." : err.message;
+    $("trade-note").textContent = err.message;
   }
 }
 
@@ -124,7 +124,7 @@ async function showRisk() {
       },
     });
   } catch (err) {
-    $("risk").innerHTML = `<p class="note">${FS.escapeHtml(err.status === 501 ? "Risk metrics are not available in this build." : err.message)}</p>`;
+    $("risk").innerHTML = `<p class="note">${FS.escapeHtml(err.message)}</p>`;
   }
 }
 
