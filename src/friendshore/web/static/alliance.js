@@ -61,7 +61,7 @@ async function showLng() {
       `importers it does not list (${FS.fmt(residual.imports_bcm)} bcm); it is kept apart from the country rankings ` +
       "and the chart." : "");
   } catch (err) {
-    $("lng-note").textContent = err.status === 501 ? "LNG supply security is not available in this build." : err.message;
+    $("lng-note").textContent = err.message;
   }
 }
 
