@@ -15,11 +15,13 @@ depends on the quantity, so every summary names its tail:
 from __future__ import annotations
 
 import math
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 import numpy as np
+import pandas as pd
 
-__all__ = ["STATS", "TAILS", "cvar", "summarise"]
+__all__ = ["STATS", "TAILS", "cvar", "jsonable", "summarise"]
 
 #: Keys of every summary, in order.
 STATS = ("mean", "p5", "p50", "p95", "cvar95")
@@ -46,3 +48,29 @@ def summarise(values: np.ndarray, tail: Literal["high", "low"] = "high") -> dict
     p5, p50, p95 = np.percentile(v, [5, 50, 95])
     return {"mean": float(v.mean()), "p5": float(p5), "p50": float(p50), "p95": float(p95),
             "cvar95": cvar(v, 0.95, tail)}
+
+def jsonable(obj: Any) -> Any:
+    """Turn numpy/pandas values into plain JSON values; NaN becomes null (CLI, web and saved
+    runs all write results through this one function)."""
+    if isinstance(obj, pd.DataFrame):
+        return [jsonable(r) for r in obj.to_dict(orient="records")]
+    if isinstance(obj, pd.Series):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, Mapping):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return [jsonable(v) for v in obj.tolist()]
+    if isinstance(obj, (np.integer,)):
+        return int(obj)
+    if isinstance(obj, (np.floating, float)):
+        f = float(obj)
+        return None if math.isnan(f) or math.isinf(f) else f
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    if obj is pd.NA or obj is pd.NaT:
+        return None
+    if hasattr(obj, "isoformat"):
+        return obj.isoformat()
+    return obj

@@ -14,35 +14,12 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import ScenarioError
+from ..results import jsonable
 
 console = Console()
 console_err = Console(stderr=True)
 
 
-def jsonable(obj: Any) -> Any:
-    """Turn numpy/pandas values into plain JSON values; NaN becomes null."""
-    if isinstance(obj, pd.DataFrame):
-        return [jsonable(r) for r in obj.to_dict(orient="records")]
-    if isinstance(obj, pd.Series):
-        return {str(k): jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, Mapping):
-        return {str(k): jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return [jsonable(v) for v in obj.tolist()]
-    if isinstance(obj, (np.integer,)):
-        return int(obj)
-    if isinstance(obj, (np.floating, float)):
-        f = float(obj)
-        return None if math.isnan(f) or math.isinf(f) else f
-    if isinstance(obj, np.bool_):
-        return bool(obj)
-    if obj is pd.NA or obj is pd.NaT:
-        return None
-    if hasattr(obj, "isoformat"):
-        return obj.isoformat()
-    return obj
 
 
 def print_json(obj: Any) -> None:

@@ -24,6 +24,7 @@ import platformdirs
 
 from .. import __version__
 from ..errors import StoreError, UnknownNameError
+from ..results import jsonable
 
 __all__ = ["Store", "default_store_path", "open_store"]
 
@@ -208,8 +209,8 @@ class Store:
                 "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     run_id, kind, name, datetime.now(UTC), __version__, seed,
-                    json.dumps(inputs, default=_json_default),
-                    json.dumps(outputs, default=_json_default),
+                    json.dumps(jsonable(inputs)),
+                    json.dumps(jsonable(outputs)),
                 ],
             )
         return run_id
@@ -245,16 +246,6 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-
-def _json_default(obj: Any) -> Any:
-    """JSON for numpy scalars and arrays, pandas objects and dates."""
-    if hasattr(obj, "tolist"):
-        return obj.tolist()
-    if hasattr(obj, "to_dict"):
-        return obj.to_dict()
-    if hasattr(obj, "isoformat"):
-        return obj.isoformat()
-    raise TypeError(f"cannot serialise {type(obj).__name__}")
 
 
 _shared: dict[str, Store] = {}

@@ -26,9 +26,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .. import __version__
 from .. import api as fs_api
-from ..cli._common import jsonable
 from ..conventions.countries import validate_iso3
 from ..errors import FriendshoreError, ScenarioError, UnknownNameError
+from ..results import jsonable
 from ..store import Store, open_store
 from .charts import stress_with_distributions
 from .jobs import JobManager, JobsBusy

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .. import api as fs_api
-from ..cli._common import jsonable
+from ..results import jsonable
 
 __all__ = ["FAN_QUANTILES", "histogram", "stress_distributions", "stress_with_distributions"]
 
