@@ -1,0 +1,176 @@
+"""Detailed end-use bridge: the shipped tables validate, bad rows are caught with file, row and
+field, and spot checks of sourced facts (MCS 2026 prices and consumption, the gallium basis)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from friendshore.errors import IngestError, UnknownNameError
+from friendshore.iomodel import enduse
+from friendshore.iomodel.enduse import (
+    _read,
+    check_consumption,
+    check_end_use,
+    check_prices,
+    consumption,
+    end_use,
+    price,
+)
+
+
+def _raw(name: str) -> pd.DataFrame:
+    return _read(name).copy()
+
+
+def _bad(df: pd.DataFrame, i: int, field: str, value: str) -> pd.DataFrame:
+    df.loc[i, field] = value
+    return df
+
+
+def test_shipped_tables_validate_and_shares_sum_to_one() -> None:
+    t = enduse.end_use_table()
+    sums = t.groupby(["country", "commodity", "stage"])["share"].sum()
+    assert ((sums - 1).abs() < 1e-4).all()
+    assert {"USA", "JPN"} <= set(t["country"])
+    assert len(enduse.consumption_table()) and len(enduse.price_table())
+
+
+def test_first_slice_covers_both_countries() -> None:
+    cov = enduse.coverage().set_index(["commodity", "stage"])
+    for key in [("gallium", "refine"), ("germanium", "refine"), ("rare_earths", "component"),
+                ("rare_earths", "refine"), *[(s, "refine") for s in (
+                    "ndpr", "dysprosium", "terbium", "samarium", "gadolinium", "lutetium",
+                    "yttrium", "lanthanum", "cerium")]]:
+        assert cov.loc[key, "end_use_countries"] == "JPN|USA", key
+        assert cov.loc[key, "price"], key
+
+
+def test_gallium_dependent_share_is_its_stated_arithmetic() -> None:
+    # (packaged LEDs 17.65 + GaAs RF 5.793 + RF GaN 1.3) / WSTS 2021 world sales 555.893, US$ bn
+    us = end_use("USA", "gallium", "refine")
+    assert us.loc["334413", "share"] == 1.0
+    assert us.loc["334413", "dependent_share"] == pytest.approx(
+        (17.65 + 5.793 + 1.3) / 555.893, abs=5e-4)
+    assert not us.loc["334413", "whole_industry"]
+    jp = end_use("JPN", "gallium", "refine")
+    assert jp.loc["3211021", "dependent_share"] == pytest.approx(5.793 / 463.002, abs=5e-4)
+    assert jp.loc["3211011", "dependent_share"] == pytest.approx(
+        (17.65 + 1.3) / (43.404 + 30.337), abs=5e-4)
+
+
+def test_magnet_users_are_motors_vehicles_and_electronics() -> None:
+    us = end_use("USA", "rare_earths", "component")
+    assert {"335312", "336111", "336112", "333611", "334112", "334300", "334510"} <= set(us.index)
+    assert us.loc["336111", "share"] + us.loc["336112", "share"] == pytest.approx(0.216)
+    jp = end_use("JPN", "rare_earths", "component")
+    assert {"3311012", "3511011", "3531021"} <= set(jp.index)
+
+
+def test_mcs2026_prices_by_element_not_mischmetal() -> None:
+    # MCS 2026 (2025): NdPr oxide 69, Dy oxide 239, Tb oxide 1,010, Lu oxide 888 $/kg
+    assert price("ndpr", "refine") == 69_000
+    assert price("dysprosium", "refine") == 239_000
+    assert price("terbium", "refine") == 1_010_000
+    assert price("lutetium", "refine") == 888_000
+    assert price("gallium", "refine") == 580_000
+    assert price("platinum", "refine") == pytest.approx(1_200 * 32_150.75)
+    # BACI 2024 world trade in HS 850511: US$4,962,889,102 for 187,826.6 t
+    assert price("rare_earths", "component") == pytest.approx(4_962_889_102 / 187_826.6, rel=1e-6)
+    assert price("tungsten", "refine") == pytest.approx(380 * 100 / 0.793, rel=1e-6)
+
+
+def test_consumption_spot_checks() -> None:
+    assert consumption("USA", "gallium", "refine")["quantity"] == 19.0  # MCS 2026, 19,000 kg
+    assert consumption("USA", "rare_earths", "refine")["quantity"] == 27_000
+    assert consumption("JPN", "gallium", "refine")["quantity"] == 167.0  # JOGMEC 2021
+    assert consumption("JPN", "rare_earths", "refine")["year"] == 2024
+
+
+def test_unknown_key_lists_covered_keys() -> None:
+    with pytest.raises(UnknownNameError, match="USA/gallium/refine"):
+        end_use("USA", "galium", "refine")
+    with pytest.raises(UnknownNameError):
+        price("gallium", "component")
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("country", "DEU", "country must be"),
+    ("commodity", "unobtainium", "unknown commodity slug"),
+    ("stage", "component", "is not a stage of"),
+    ("industry", "999999", "not a USA detailed industry code"),
+    ("share", "0", "outside"),
+    ("share", "1.5", "outside"),
+    ("share", "abc", "not a number"),
+    ("dependent_share", "0", "outside"),
+    ("dependent_share", "1.01", "outside"),
+    ("source", " ", "empty"),
+    ("dependent_basis", "", "empty"),
+    ("end_use", "", "empty"),
+    ("estimate", "yes", "estimate must be"),
+])
+def test_bad_end_use_row_names_file_row_and_field(field: str, value: str, message: str) -> None:
+    df = _raw("detail_end_use.csv")
+    i = int(df.index[(df["country"] == "USA") & (df["commodity"] == "gallium")][0])
+    with pytest.raises(IngestError, match=message) as err:
+        check_end_use(_bad(df, i, field, value), file="bad.csv")
+    assert (err.value.file, err.value.row, err.value.field) == ("bad.csv", i + 2, field)
+
+
+def test_japanese_code_is_checked_against_the_mic_list() -> None:
+    df = _raw("detail_end_use.csv")
+    i = int(df.index[df["country"] == "JPN"][0])
+    with pytest.raises(IngestError, match="JPN detailed industry") as err:
+        check_end_use(_bad(df, i, "industry", "334413"))  # a BEA code is not a MIC row
+    assert err.value.row == i + 2
+
+
+def test_shares_that_do_not_sum_to_one_are_caught() -> None:
+    df = _raw("detail_end_use.csv")
+    rows = df.index[(df["country"] == "JPN") & (df["commodity"] == "gallium")]
+    df.loc[rows[1], "share"] = "0.4"
+    with pytest.raises(IngestError, match="sum to 0.9000") as err:
+        check_end_use(df)
+    assert (err.value.row, err.value.field) == (int(rows[0]) + 2, "share")
+
+
+def test_duplicate_industry_and_missing_column_are_caught() -> None:
+    df = _raw("detail_end_use.csv")
+    dup = pd.concat([df, df.iloc[[0]]], ignore_index=True)
+    with pytest.raises(IngestError, match="duplicate") as err:
+        check_end_use(dup)
+    assert err.value.row == len(dup) + 1
+    with pytest.raises(IngestError, match="missing column") as err:
+        check_end_use(df.drop(columns=["dependent_share"]))
+    assert err.value.field == "dependent_share"
+
+
+def test_element_slugs_are_valid_before_commodities_csv_has_them() -> None:
+    df = _raw("detail_end_use.csv")
+    assert "terbium" in set(df["commodity"])
+    i = int(df.index[df["commodity"] == "terbium"][0])
+    with pytest.raises(IngestError, match="unknown commodity"):
+        check_end_use(_bad(df, i, "commodity", "terbium_oxide"))
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("quantity", "-3"), ("quantity", "W"), ("unit", "kg"), ("year", "25"), ("source", ""),
+    ("commodity", "galium"),
+])
+def test_bad_consumption_row(field: str, value: str) -> None:
+    df = _raw("consumption.csv")
+    with pytest.raises(IngestError) as err:
+        check_consumption(_bad(df, 0, field, value), file="c.csv")
+    assert (err.value.file, err.value.row, err.value.field) == ("c.csv", 2, field)
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("price_usd_per_t", "0"), ("price_usd_per_t", "NA"), ("basis", ""), ("stage", "mine"),
+    ("estimate", "TRUE"),
+])
+def test_bad_price_row(field: str, value: str) -> None:
+    df = _raw("prices.csv")
+    i = int(df.index[df["commodity"] == "gallium"][0])
+    with pytest.raises(IngestError) as err:
+        check_prices(_bad(df, i, field, value), file="p.csv")
+    assert (err.value.file, err.value.row, err.value.field) == ("p.csv", i + 2, field)
