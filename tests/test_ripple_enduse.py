@@ -67,6 +67,24 @@ def test_magnet_users_are_motors_vehicles_and_electronics() -> None:
     assert {"3311012", "3511011", "3531021"} <= set(jp.index)
 
 
+def test_base_and_alloy_metals_go_to_their_first_users() -> None:
+    # CDA: wire rod mills 49 % + brass mills 40 % of US copper -> BEA 331420, whose whole output
+    # is copper and copper-alloy products (dependent by product, not a flag)
+    cu = end_use("USA", "copper", "refine")
+    assert cu.loc["331420", "share"] == pytest.approx(0.49 + 0.40)
+    assert cu.loc["331420", "dependent_share"] == 1.0 and not cu.loc["331420", "whole_industry"]
+    assert cu.loc["331520", "whole_industry"]
+    # MCS 2020: superalloys 46 % of US cobalt; MYB 2014: cemented carbides 6,880 of 11,600 t W
+    assert end_use("USA", "cobalt", "refine").loc["331490", "share"] == 0.46
+    assert end_use("USA", "tungsten", "refine").loc["33351B", "share"] == pytest.approx(
+        6880 / 11600, abs=0.005)
+    for key in [("cobalt", "refine"), ("lithium", "refine"), ("nickel", "refine"),
+                ("graphite", "mine"), ("antimony", "refine"), ("tungsten", "refine"),
+                ("platinum", "refine"), ("palladium", "refine"), ("beryllium", "refine"),
+                ("copper", "refine"), ("aluminum", "refine")]:
+        assert len(end_use("JPN", *key)) and len(end_use("USA", *key)), key
+
+
 def test_mcs2026_prices_by_element_not_mischmetal() -> None:
     # MCS 2026 (2025): NdPr oxide 69, Dy oxide 239, Tb oxide 1,010, Lu oxide 888 $/kg
     assert price("ndpr", "refine") == 69_000
@@ -174,3 +192,15 @@ def test_bad_price_row(field: str, value: str) -> None:
     with pytest.raises(IngestError) as err:
         check_prices(_bad(df, i, field, value), file="p.csv")
     assert (err.value.file, err.value.row, err.value.field) == ("p.csv", i + 2, field)
+
+
+def test_coarse_derived_rows_are_flagged_and_follow_the_bea_use_table() -> None:
+    t = enduse.end_use_table()
+    derived = t[t["source"].str.startswith("derived (coarse): ")]
+    assert len(derived) and derived["estimate"].all() and derived["whole_industry"].all()
+    assert set(derived["country"]) == {"USA"}
+    # lead's summary user 335 is split by purchases of 331410: storage batteries buy the most
+    lead = end_use("USA", "lead", "mine")
+    assert lead["share"].idxmax() == "335911"
+    hand = t[~t["source"].str.startswith("derived (coarse): ")]
+    assert not set(derived["commodity"]) & set(hand["commodity"])

@@ -11,6 +11,13 @@ Run by hand from the repository root (``python tools/make_enduse_values.py``). I
   prices magnets, and the US import value gives a trade-based US magnet quantity.
 
 Japan's consumption rows are hand-compiled published points (``JPN_USE``), each with its source.
+
+It also derives coarse US rows of ``detail_end_use.csv`` for the commodities that have no
+hand-compiled rows (``DERIVED_SUPPLIER``): each summary first-use industry of
+``us_first_use.csv`` (with its share) is split over its BEA detail industries in proportion to
+their 2017 purchases of the commodity's supplying detail commodity (BEA detail Use table,
+producers' prices). Those rows carry the ``DERIVED_TAG`` source prefix and are rewritten on each
+run; hand-compiled rows are left as they are.
 Every price is converted to US dollars per metric ton of the stated basis; the factor is named.
 """
 
@@ -175,6 +182,37 @@ JPN_USE: list[tuple[str, str, str, int, float, str, bool]] = [
 ]
 
 
+DERIVED_TAG = "derived (coarse): "
+#: commodity -> BEA detail commodity that supplies it (the row of the detail Use table whose
+#: purchases split a summary first-use industry over its detail industries)
+DERIVED_SUPPLIER = {
+    "abrasives": "327910", "arsenic": "325180", "asbestos": "2123A0", "barite": "2123A0",
+    "bauxite": "331313", "bentonite": "2123A0", "bismuth": "331410", "boron": "2123A0",
+    "bromine": "325180", "cadmium": "331410", "cement": "327310", "chromium": "2122A0",
+    "diatomite": "2123A0", "feldspar": "2123A0", "fluorspar": "2123A0", "fullers_earth": "2123A0",
+    "garnet": "2123A0", "gem_diamond": "2123A0", "gold": "2122A0", "gypsum": "2123A0",
+    "helium": "325120", "ilmenite": "2122A0", "indium": "331410", "industrial_diamond": "327910",
+    "industrial_sand": "2123A0", "iodine": "325180", "iron_ore": "2122A0",
+    "iron_oxide_pigments": "325130", "kaolin": "2123A0", "kyanite": "2123A0", "lead": "331410",
+    "lime": "327400", "magnesium": "331410", "magnesium_compounds": "2123A0",
+    "manganese": "2122A0", "mercury": "331410", "mica": "2123A0", "molybdenum": "2122A0",
+    "niobium": "331110", "nitrogen": "325310", "peat": "2123A0", "perlite": "2123A0",
+    "phosphate_rock": "2123A0", "pig_iron": "331110", "potash": "2123A0", "pumice": "2123A0",
+    "rhenium": "331410", "rutile": "2122A0", "salt": "2123A0", "selenium": "331410",
+    "silicon": "331110", "silver": "331410", "soda_ash": "325180", "steel": "331110",
+    "strontium": "325180", "sulfur": "325180", "talc": "2123A0", "tantalum": "331410",
+    "tellurium": "331410", "tin": "331410", "titanium": "331410", "titanium_dioxide": "325130",
+    "vanadium": "331110", "vermiculite": "2123A0", "wollastonite": "2123A0", "zeolites": "2123A0",
+    "zinc": "331410", "zirconium": "2122A0",
+}
+#: BEA summary codes that group several NAICS prefixes
+SUMMARY_PREFIXES = {
+    "3361MV": ("3361", "3362", "3363"), "3364OT": ("3364", "3365", "3366", "3369"),
+    "5412OP": ("5412", "5413", "5414", "5415", "5416", "5417", "5418", "5419"),
+    "111CA": ("111", "112"), "311FT": ("311", "312"),
+}
+
+
 def _number(text: str) -> float:
     """A plain MCS value ('1,010', '2.82') as a float; anything else (W, NA, >50) raises."""
     return float(str(text).replace(",", ""))
@@ -265,6 +303,56 @@ def write_consumption(mcs: pd.DataFrame, baci: pd.DataFrame, magnet_price: float
                                "source", "estimate"]).to_csv(OUT / "consumption.csv", index=False)
 
 
+def _stage(slug: str) -> str:
+    """The stage industries buy: ``refine`` where the commodity has one, else its only stage."""
+    with (OUT.parents[1] / "data" / "commodities.csv").open(encoding="utf-8") as fh:
+        stages = next(r["stages"] for r in csv.DictReader(fh) if r["slug"] == slug).split("|")
+    return "refine" if "refine" in stages else stages[0]
+
+
+def write_derived_end_use() -> None:
+    """Rewrite the derived US rows of detail_end_use.csv (see the module docstring)."""
+    path = OUT / "detail_end_use.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table = table[~table["source"].str.startswith(DERIVED_TAG)]
+    use = pd.read_csv(SHARED / "io" / "us_bea_detail_2017" /
+                      "Detail_Use_2017_PRO_BeforeRedef_17sch.csv", index_col=0)
+    codes = pd.read_csv(OUT / "industry_codes.csv", dtype=str)
+    names = dict(zip(codes["code"], codes["name"], strict=False))
+    detail = [c for c in use.columns if c in names]
+    first = pd.read_csv(OUT / "us_first_use.csv", dtype=str, keep_default_na=False)
+    out = []
+    for slug, supplier in DERIVED_SUPPLIER.items():
+        if slug in set(table["commodity"]):
+            continue
+        rows = first[(first["commodity"] == slug) & (first["unmapped"] != "true")]
+        for _, rec in rows.iterrows():
+            prefixes = SUMMARY_PREFIXES.get(rec["industry"], (rec["industry"],))
+            members = [c for c in detail if c.startswith(prefixes)]
+            bought = use.loc[supplier, members].astype(float).clip(lower=0)
+            basis = "BEA 2017 detail Use purchases of " + supplier
+            if bought.sum() <= 0:
+                bought, basis = pd.Series(1.0, index=members), "equal split (no purchases of " \
+                    f"{supplier} recorded)"
+            split = bought / bought.sum()
+            for code, part in split[split >= 0.01].items():
+                out.append({
+                    "country": "USA", "commodity": slug, "stage": _stage(slug), "industry": code,
+                    "end_use": f"{names[code]} (within BEA summary {rec['industry']})",
+                    "share": part / split[split >= 0.01].sum() * float(rec["share"]),
+                    "dependent_share": 1.0,
+                    "dependent_basis": "whole industry treated as dependent (flagged): coarse "
+                                       "derived row, no product-line data",
+                    "source": f"{DERIVED_TAG}summary first use {rec['industry']} share "
+                              f"{float(rec['share']):.3g} from us_first_use.csv ({rec['source']}); "
+                              f"split over detail industries by {basis} (useeior v1.7.2 copy of "
+                              "BEA's 2017 benchmark; detail shares under 1 % dropped)",
+                    "estimate": "true"})
+    derived = pd.DataFrame(out)
+    derived["share"] = derived["share"].map(lambda v: f"{v:.6g}")
+    pd.concat([table, derived], ignore_index=True).to_csv(path, index=False)
+
+
 def main() -> None:
     mcs = pd.read_csv(MCS, encoding="cp1252", dtype=str)
     mcs = mcs[mcs["Section"].str.startswith("Salient")].copy()
@@ -275,6 +363,7 @@ def main() -> None:
     prices = pd.read_csv(OUT / "prices.csv")
     magnet = prices[(prices["commodity"] == "rare_earths") & (prices["stage"] == "component")]
     write_consumption(mcs, baci, float(magnet["price_usd_per_t"].iloc[0]))
+    write_derived_end_use()
 
 
 if __name__ == "__main__":
