@@ -96,5 +96,5 @@ def test_network_markets_for_lng_and_shipbuilding() -> None:
     # (the cached network keeps the stocks of the run that built it; read the hook directly)
     assert stockpile_months(Assumptions(), "lng", ["JPN", "KOR", "USA"]).tolist() == [0.6, 0.3, 0]
     ships = net.market("shipbuilding", "component")
-    assert net.units[ships] == "GT" and net.years[ships] == 2019
+    assert net.units[ships] == "GT" and net.years[ships] == 2025
     assert stockpile_months(Assumptions(), "shipbuilding", ["JPN"]).tolist() == [0.0]

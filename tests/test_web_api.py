@@ -260,7 +260,7 @@ def test_import_sources_matches_cli(client: TestClient) -> None:
 def test_alliance_endpoints_match_cli(client: TestClient) -> None:
     assert client.get("/api/ships?year=2019").json() == cli_json("ships", "--year", "2019")
     detail = client.get("/api/ships?detail=true").json()
-    assert detail["latest_year"] == 2019 and "data_age" in detail
+    assert detail["latest_year"] == 2025 and "data_age" in detail
     assert client.get("/api/defense?country=JPN&country=USA").json() == cli_json(
         "defense", "--countries", "JPN,USA")
     assert client.get("/api/lng").json() == cli_json("lng")

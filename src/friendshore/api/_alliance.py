@@ -31,18 +31,25 @@ SHIPYARD_INDUSTRY = {
 def ships(year: int | None = None, *, store: Store | None = None) -> dict[str, Any]:
     """Shipbuilding shares of world GT delivered, China's and the allies' share, data age.
 
-    Returns ``table`` (``country, year, gt, share``, share a fraction of UNCTAD's World GT),
-    ``china_share`` and ``allied_share`` (per year, allies = group ``shipbuilding_allies``),
-    ``latest_year`` and ``data_age`` (a sentence: the data end in 2019).
+    Returns ``table`` (``country, year, gt, share, basis``, share a fraction of UNCTAD's World
+    GT; every year when ``year`` is None), ``china_share`` and ``allied_share`` (per year,
+    allies = group ``shipbuilding_allies``; NaN where the year's data name none of them),
+    ``series`` (per year: world GT, China, Korea, Japan, named economies, allied share,
+    ``all_listed``), ``segments`` (shares by ship type, 2024), ``latest_year``, ``data_age``.
     """
     s = get_store(store)
-    table = _ships.shares(q.ships_built(s), q.ships_world(s), year)
-    all_years = _ships.shares(q.ships_built(s), q.ships_world(s))
+    built, world = q.ships_built(s), q.ships_world(s)
+    table = _ships.shares(built, world, year)
+    all_years = _ships.shares(built, world)
     picked = all_years if year is None else all_years[all_years["year"] == int(year)]
+    series = _ships.series(all_years, world, group_members("shipbuilding_allies"))
+    allied = series.set_index("year")["allied_share"]
     return {
         "table": table,
         "china_share": _ships.bloc_share(picked, ["CHN"]),
-        "allied_share": _ships.bloc_share(picked, group_members("shipbuilding_allies")),
+        "allied_share": allied if year is None else allied.loc[[int(year)]],
+        "series": series,
+        "segments": _ships.segment_shares(q.ships_segments(s)),
         "latest_year": int(all_years["year"].max()),
         "data_age": _ships.data_age(all_years),
     }

@@ -20,24 +20,44 @@ def _split(values: list[str] | None) -> list[str] | None:
 
 
 def ships(
-    year: Annotated[int | None, typer.Option("--year", help="One year (2014-2019).")] = None,
+    year: Annotated[int | None, typer.Option(
+        "--year", help="One year (2014-2025); default: the latest.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Ships built by country of building: GT delivered and share of world GT (UNCTADstat)."""
+    """Ships built by country of building: GT delivered and share of world GT (UNCTAD), the
+    2014-2025 series of China, Korea, Japan and the allies, and 2024 shares by ship type."""
     from ..api import _alliance as api
 
     res = api.ships(year)
+    y = int(year) if year is not None else res["latest_year"]
+    table = res["table"][res["table"]["year"] == y]
     if as_json:
         console_err.print(f"note: {res['data_age']}", highlight=False)
-        print_json(res["table"][["country", "year", "gt", "share"]])
+        print_json(table[["country", "year", "gt", "share"]])
         return
-    table = res["table"]
-    for y in sorted(table["year"].unique()):
-        rows = table[(table["year"] == y) & (table["gt"] > 0)].head(15)
-        rows = rows.assign(share_pct=rows["share"] * 100)
-        print_table(rows, columns=["country", "gt", "share_pct"], title=f"Ships built {y}",
-                    caption=f"China {res['china_share'][y]:.1%} · allies (US, Japan, Korea, "
-                            f"Europe) {res['allied_share'][y]:.1%} of world GT")
+    series = res["series"]
+    row = series[series["year"] == y].iloc[0]
+    bound = "" if row["all_listed"] else " (economies named by UNCTAD only: a lower bound)"
+    rows = table[table["gt"] > 0].head(15)
+    print_table(rows.assign(share_pct=rows["share"] * 100),
+                columns=["country", "gt", "share_pct", "basis"], title=f"Ships built {y}",
+                caption=f"China {res['china_share'][y]:.1%} · allies (US, Japan, Korea, "
+                        f"Europe) {res['allied_share'][y]:.1%}{bound} of world GT")
+    pct = {c: series[c] * 100 for c in ("CHN", "KOR", "JPN", "allied_share")}
+    pct["year"] = series["year"].astype(str)
+    pct["all_listed"] = series["all_listed"].map({True: "yes", False: "no"})
+    print_table(series.assign(**pct), columns=["year", "world_gt", "CHN", "KOR", "JPN",
+                                               "allied_share", "all_listed"],
+                title="Share of world GT delivered (%), by year",
+                caption="—: not named in the year's data; all_listed no: the allied share "
+                        "counts the members named only (a lower bound)")
+    seg = res["segments"]
+    if len(seg):
+        sy = y if y in set(seg["year"]) else int(seg["year"].max())
+        seg = seg[seg["year"] == sy]
+        print_table(seg.assign(**{c: seg[c] * 100 for c in ("CHN", "KOR", "JPN")}),
+                    columns=["segment", "world_gt", "CHN", "KOR", "JPN"],
+                    title=f"Deliveries by ship type {sy} (% of world GT of the type)")
     console.print(f"[dim]{res['data_age']}[/]", highlight=False)
 
 

@@ -13,6 +13,7 @@ __all__ = [
     "lng_trade_matrix",
     "milex",
     "ships_built",
+    "ships_segments",
     "ships_world",
 ]
 
@@ -20,7 +21,7 @@ __all__ = [
 def ships_built(store: Store) -> pd.DataFrame:
     """GT delivered per individual economy (ISO3) and year; aggregates excluded."""
     return store.query(
-        "SELECT country, economy, year, gt, unreliable FROM ships_built "
+        "SELECT country, economy, year, gt, unreliable, basis, all_listed FROM ships_built "
         "WHERE NOT is_aggregate ORDER BY year, country"
     )
 
@@ -28,7 +29,15 @@ def ships_built(store: Store) -> pd.DataFrame:
 def ships_world(store: Store) -> pd.DataFrame:
     """UNCTAD's World row (code 0000): GT delivered per year, the denominator of shares."""
     return store.query(
-        "SELECT year, gt AS world_gt FROM ships_built WHERE unctad_code = '0000' ORDER BY year"
+        "SELECT year, gt AS world_gt, all_listed FROM ships_built WHERE unctad_code = '0000' "
+        "ORDER BY year"
+    )
+
+
+def ships_segments(store: Store) -> pd.DataFrame:
+    """GT delivered per year, ship type and country (CHN, KOR, JPN, WLD = world)."""
+    return store.query(
+        "SELECT year, segment, country, gt FROM ships_segments ORDER BY year, segment, country"
     )
 
 

@@ -3,17 +3,32 @@
 -- LNG exports and operating liquefaction capacity, and GT completed, also go to `supply`;
 -- the 2023 LNG trade matrix goes to `trade_flows` (commodity 'lng', stage 'refine', unit 'bcm').
 
--- Ships completed per economy of building and year (UNCTADstat US.ShipBuilding).
+-- Ships completed per economy of building and year (UNCTADstat US.ShipBuilding 2014-2019;
+-- UNCTADstat and UNCTAD's Review of Maritime Transport 2025 for 2020-2025).
 CREATE TABLE IF NOT EXISTS ships_built (
-    source TEXT NOT NULL,          -- 'unctad-shipbuilding-2020'
+    source TEXT NOT NULL,          -- 'unctad-shipbuilding-2020' | 'unctad-rmt-2025'
     year INTEGER NOT NULL,
-    unctad_code TEXT NOT NULL,     -- M49 code as text ('0000' = World, '0000u' = World n.e.s.)
+    unctad_code TEXT NOT NULL,     -- M49 code as text ('0000' = World, '0000u' = World n.e.s.);
+                                   -- 2020-2025 file: the ISO3 code, 'EUR' / 'ROW' aggregates
     economy TEXT NOT NULL,         -- UNCTAD label
     country TEXT,                  -- ISO3 for individual economies; NULL for aggregates
     is_aggregate BOOLEAN NOT NULL, -- World, regions, income and political groups: never in shares
     gt DOUBLE,                     -- gross tonnage delivered in the year (GT, not CGT)
     share_of_world_pct DOUBLE,     -- UNCTAD's own percentage of world GT
     unreliable BOOLEAN DEFAULT FALSE, -- UNCTAD footnote "Unreliable - bad quality"
+    basis TEXT,                    -- reported | transcribed (printed table, 1,000 GT) | derived
+    all_listed BOOLEAN,            -- the file lists every economy for the year (the UNCTADstat
+                                   -- export); FALSE: only the economies UNCTAD's tables name
+    row_no INTEGER
+);
+
+-- Deliveries by ship type (RMT 2025 Table II.6): China, Korea, Japan and the world (WLD).
+CREATE TABLE IF NOT EXISTS ships_segments (
+    source TEXT NOT NULL,          -- 'unctad-rmt-2025-segments'
+    year INTEGER NOT NULL,
+    segment TEXT NOT NULL,         -- 'Container ships', 'Bulk carriers', ...
+    country TEXT NOT NULL,         -- CHN | KOR | JPN | WLD
+    gt DOUBLE,                     -- GT delivered (the table's thousand GT x 1,000)
     row_no INTEGER
 );
 
