@@ -71,8 +71,36 @@ def test_japan_reliance_from_trade(risk_table) -> None:
     g = risk_row(risk_table, "graphite", "mine")  # Japan mines no graphite and imports it
     assert g["jpn_production"] == 0 and g["jpn_import_reliance"] == 1.0
     assert g["jpn_top_source"] == "CHN"
-    ga = risk_row(risk_table, "gallium", "refine")  # HS 811292 is a mixed group: no content basis
-    assert ga["jpn_production"] > 0 and math.isnan(ga["jpn_import_reliance"])
+    ga = risk_row(risk_table, "gallium", "refine")  # HS 811292 is a mixed group: an estimate
+    ni = ga["jpn_net_imports_t"] * 0.02  # risk_lumped_code_share: gallium's share of the code
+    assert ga["jpn_production"] == 3.0 and ga["trade_hs6"] == "811292"
+    assert ga["jpn_import_reliance"] == pytest.approx(ni / (3.0 + ni))
+    half = risk("gallium", assumptions={"risk_lumped_code_share.gallium": 0.01})
+    assert risk_row(half, "gallium", "refine")["jpn_import_reliance"] < ga["jpn_import_reliance"]
+
+
+def test_japan_reliance_is_known_for_the_battery_and_magnet_materials(risk_table) -> None:
+    rows = {(c, s): risk_row(risk_table, c, s) for c, s in (
+        ("cobalt", "refine"), ("lithium", "refine"), ("nickel", "refine"),
+        ("rare_earths", "component"), ("gallium", "refine"))}
+    for (c, s), r in rows.items():
+        assert 0.0 <= r["jpn_import_reliance"] <= 1.0, (c, s)
+        assert r["trade_hs6"], (c, s)  # the HS6 codes summed are named
+    # cobalt: Japan refines 5,600 t (IEA 2023) and imports HS 282200 at 0.634 t Co per t
+    co = rows[("cobalt", "refine")]
+    assert co["trade_hs6"] == "282200" and co["jpn_nir_bound"] is None
+    ni_co = co["jpn_net_imports_t"] * 0.634
+    assert co["jpn_import_reliance"] == pytest.approx(ni_co / (5600 + ni_co))
+    # lithium: IEA lists no Japanese refiner, so Japan makes at most the rest of world
+    # (1,400 t Li in 2023): a lower bound, with lithium carbonate at 0.1878 t Li per t
+    li = rows[("lithium", "refine")]
+    ni_li = li["jpn_net_imports_t"] * 0.1878
+    assert math.isnan(li["jpn_production"]) and li["jpn_nir_bound"] == ">"
+    assert li["jpn_import_reliance"] == pytest.approx(ni_li / (1400 + ni_li))
+    assert rows[("nickel", "refine")]["jpn_nir_bound"] == ">"
+    # magnets: Japan exports more t of HS 850511 than it imports: 0 whatever it produces
+    mag = rows[("rare_earths", "component")]
+    assert mag["jpn_net_exporter"] and mag["jpn_import_reliance"] == 0.0
 
 
 def test_japan_supply_risk_by_hand(risk_table) -> None:

@@ -23,6 +23,11 @@ def test_net_import_reliance_by_hand() -> None:
     assert net_import_reliance(0, 7, 2, np.nan)[()] == 1.0
     assert math.isnan(net_import_reliance(3, 7, 2, np.nan)[()])
     assert math.isnan(net_import_reliance(np.nan, 7, 2)[()])
+    # a net exporter relies on nothing, whatever it produces (P >= 0), even unknown P or f
+    assert net_import_reliance(np.nan, 2, 7)[()] == 0.0
+    assert net_import_reliance(3, 2, 7, np.nan)[()] == 0.0
+    # NIR falls as P rises: an upper bound on P gives a lower bound on NIR
+    assert net_import_reliance(50, 100, 20)[()] < net_import_reliance(20, 100, 20)[()]
 
 
 def test_import_shares_by_hand() -> None:

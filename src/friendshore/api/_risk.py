@@ -27,7 +27,12 @@ import numpy as np
 import pandas as pd
 
 from ..assumptions import Assumptions
-from ..conventions.commodities import all_commodities, validate_commodity, validate_stage
+from ..conventions.commodities import (
+    all_commodities,
+    by_hs6,
+    validate_commodity,
+    validate_stage,
+)
 from ..conventions.countries import group_members, validate_iso3
 from ..errors import FriendshoreError, UnknownNameError
 from ..metrics.concentration import concentration_table, scale_wgi
@@ -46,13 +51,15 @@ RISK_FIELDS = [
     "jpn_import_reliance", "eu_supply_risk",
 ]
 #: What ``--json`` and ``/api/risk`` give: the documented fields, then whether a row's shares
-#: are of production or of world exports (``share_basis``) and the world export total.
-RISK_JSON_FIELDS = [*RISK_FIELDS, "share_basis", "world_exports"]
+#: are of production or of world exports (``share_basis``) and the world export total, whether
+#: Japan's reliance is a lower bound (``jpn_nir_bound``) and the HS6 codes it sums (``trade_hs6``).
+RISK_JSON_FIELDS = [*RISK_FIELDS, "share_basis", "world_exports", "jpn_nir_bound", "trade_hs6"]
 _EXTRA = [
     "hhi_10000", "top3_share", "n_countries", "coverage", "world_reported", "source",
     "wgi_year", "reserves_year", "world_reserves", "reserves_lower_bound", "reserves_top_country",
     "reserves_top_share", "china_reserves_share", "r_p_years", "us_nir_bound", "us_net_exporter",
-    "us_import_sources", "jpn_production", "jpn_net_imports_t", "jpn_net_exporter",
+    "us_import_sources", "jpn_production", "jpn_nir_bound", "jpn_net_imports_t",
+    "jpn_net_exporter",
     "jpn_import_sources", "jpn_top_source", "jpn_top_source_share", "jpn_china_import_share",
     "trade_year", "trade_hs6", "jpn_sourcing_hhi_wgi", "jpn_supply_risk", "eol_rir", "si_sr",
     "eu_production", "eu_net_imports_t", "eu_import_reliance", "eu_sourcing_hhi_wgi",
@@ -61,7 +68,8 @@ _EXTRA = [
 _KEYS = ["commodity", "stage"]
 #: Columns the parts of ``risk()`` contribute (besides the documented fields and extras).
 _PARTS = [*RISK_FIELDS, *_EXTRA, "us_year"]
-_MULTI = ("risk_eol_rir", "risk_si_sr", "risk_export_restriction_factor")
+_MULTI = ("risk_eol_rir", "risk_si_sr", "risk_export_restriction_factor",
+          "risk_lumped_code_share")
 _N_SOURCES = 4
 #: Risk tables kept per store (the most recently used ones).
 _CACHE_SIZE = 32
@@ -210,36 +218,80 @@ def _latest_year(df: pd.DataFrame) -> pd.DataFrame:
     return df[df["year"] == df.groupby(_KEYS)["year"].transform("max")]
 
 
-def _latest_totals(tot: pd.DataFrame) -> pd.DataFrame:
-    """Imports and exports (t) per commodity x stage in its latest trade year, with that year
-    and the first HS6 code of the market."""
-    return _latest_year(tot).groupby(_KEYS, as_index=False).agg(
-        year=("year", "max"), hs6=("hs6", "first"),
-        imports_t=("imports_t", "sum"), exports_t=("exports_t", "sum"))
+def _content_factor(hs6: pd.Series, commodity: pd.Series, a: Assumptions) -> np.ndarray:
+    """Per row, the factor from traded gross t to the commodity's basis: ``hs6_content.csv``,
+    else for a code several commodities share (811292) the commodity's share of its tonnage
+    (``risk_lumped_code_share``, an estimate), else NaN (unknown)."""
+    shared = {code for code, users in by_hs6().items() if len(users) > 1}
+    f = hs6.map(_content_factors()).to_numpy(dtype=float)
+    lumped = _per_key(a["risk_lumped_code_share"], commodity.reset_index(drop=True))
+    return np.where(np.isnan(f) & hs6.isin(shared).to_numpy(), lumped, f)
+
+
+def _latest_totals(tot: pd.DataFrame, a: Assumptions) -> pd.DataFrame:
+    """Imports and exports per commodity x stage in its latest trade year, over every HS6 code
+    of the market (``hs6``: the codes, comma-separated).
+
+    ``imports_t``/``exports_t`` are gross tonnes. ``imports_b``/``exports_b`` with factor ``f``
+    feed :func:`net_import_reliance`: one code keeps its gross tonnes and factor (a factor the
+    reliance needs only where production > 0); several codes are each converted to the basis
+    (``f`` = 1; NaN where a code's factor is unknown).
+    """
+    t = _latest_year(tot).reset_index(drop=True)
+    t = t.assign(f=_content_factor(t["hs6"], t["commodity"], a),
+                 imports_t=t["imports_t"].fillna(0.0), exports_t=t["exports_t"].fillna(0.0))
+    t = t.assign(imp_c=t["imports_t"] * t["f"], exp_c=t["exports_t"] * t["f"])
+    out = t.groupby(_KEYS, as_index=False).agg(
+        year=("year", "max"), hs6=("hs6", lambda s: ",".join(sorted(set(s)))),
+        n=("hs6", "nunique"), f=("f", "first"), imports_t=("imports_t", "sum"),
+        exports_t=("exports_t", "sum"), imp_c=("imp_c", lambda s: s.sum(min_count=len(s))),
+        exp_c=("exp_c", lambda s: s.sum(min_count=len(s))))
+    one = out["n"] == 1
+    return out.assign(
+        imports_b=np.where(one, out["imports_t"], out["imp_c"]),
+        exports_b=np.where(one, out["exports_t"], out["exp_c"]),
+        f=np.where(one, out["f"], 1.0)).drop(columns=["n", "imp_c", "exp_c"])
+
+
+def _flows_in_basis(flows: pd.DataFrame, produces: pd.Series, a: Assumptions) -> pd.DataFrame:
+    """Bilateral flows of the markets in ``produces`` (keys -> production > 0) with ``value``
+    in the production basis: quantity x the flow's code factor where the importer produces,
+    plain tonnes where it produces none (the basis cancels); an unknown factor or quantity
+    leaves the value unknown (the import then counts as withheld in the shares)."""
+    imp = flows.join(produces.rename("produces"), on=_KEYS, how="inner").reset_index(drop=True)
+    f = np.where(imp["produces"], _content_factor(imp["hs6"], imp["commodity"], a), 1.0)
+    return imp.assign(value=imp["quantity"] * f)
 
 
 def _japan(store: Store, a: Assumptions, prod: pd.DataFrame) -> pd.DataFrame:
-    """Japan's import reliance and import sources per commodity x stage from trade flows."""
+    """Japan's import reliance and import sources per commodity x stage from trade flows.
+
+    Japan's production is its row in the market's series; 0 where a USGS series lists no
+    Japan (``risk_jpn_unlisted_production_zero``); where an IEA series (top producers only)
+    lists none, at most the series' rest of world, so the reliance is a lower bound
+    (``jpn_nir_bound`` '>'). Net imports sum every HS6 code of the market (``trade_hs6``).
+    """
     source = a["risk_trade_source"]
     tot = queries_risk.trade_totals(store, source, "JPN")
     if tot.empty:
         return pd.DataFrame(columns=_KEYS)
-    tot = _latest_totals(tot).rename(columns={"year": "trade_year", "hs6": "trade_hs6"})
+    tot = _latest_totals(tot, a).rename(columns={"year": "trade_year", "hs6": "trade_hs6"})
     jp = prod[prod["country"] == "JPN"].groupby(_KEYS)["value"].sum(min_count=1)
-    tot = tot.merge(jp.rename("jpn_listed").reset_index(), on=_KEYS, how="left")
+    rest = prod[prod["country"] == "OTH"].groupby(_KEYS)["value"].sum(min_count=1)
+    idx = tot.set_index(_KEYS).index
     usgs = prod[prod["kind"] == "usgs-mcs"].set_index(_KEYS).index
-    has_series = tot.set_index(_KEYS).index.isin(usgs)  # USGS lists every major producer
-    listed = tot.set_index(_KEYS).index.isin(jp.index)
+    has_series = idx.isin(usgs)  # USGS lists every major producer
     zero_ok = bool(a["risk_jpn_unlisted_production_zero"])
-    p = np.where(listed, tot["jpn_listed"], np.where(has_series & zero_ok, 0.0, np.nan))
+    p = np.where(idx.isin(jp.index), jp.reindex(idx).to_numpy(),
+                 np.where(has_series & zero_ok, 0.0, np.nan))
+    p_max = np.where(np.isnan(p), rest.reindex(idx).to_numpy(), p)  # Japan is in the rest
     # tonnes of the flows that report a quantity (BACI leaves ~5 % of flows, by count, blank)
-    imports = tot["imports_t"].fillna(0.0)
-    exports = tot["exports_t"].fillna(0.0)
-    f = tot["trade_hs6"].map(_content_factors()).to_numpy(dtype=float)
     tot["jpn_production"] = p
-    tot["jpn_net_imports_t"] = imports - exports
-    tot["jpn_import_reliance"] = net_import_reliance(p, imports, exports, f)
-    tot["jpn_net_exporter"] = (imports - exports) <= 0
+    tot["jpn_net_imports_t"] = tot["imports_t"] - tot["exports_t"]
+    nir = net_import_reliance(p_max, tot["imports_b"], tot["exports_b"], tot["f"])
+    tot["jpn_import_reliance"] = nir
+    tot["jpn_nir_bound"] = np.where(np.isnan(p) & (nir > 0), ">", None)
+    tot["jpn_net_exporter"] = tot["jpn_net_imports_t"] <= 0
     flows = queries_risk.trade_by_partner(store, source, "JPN")
     flows = _latest_year(flows)
     sh = import_shares(flows, keys=_KEYS)
@@ -250,8 +302,9 @@ def _japan(store: Store, a: Assumptions, prod: pd.DataFrame) -> pd.DataFrame:
     out = tot.set_index(_KEYS).join(top.rename("jpn_import_sources")).join(first).join(cn)
     has_imports = out["jpn_top_source"].notna()
     out.loc[has_imports & out["jpn_china_import_share"].isna(), "jpn_china_import_share"] = 0.0
-    out = out.join(_japan_sourcing(store, a, tot.assign(f=f), flows))
-    return out.reset_index().drop(columns=["jpn_listed", "imports_t", "exports_t"])
+    out = out.join(_japan_sourcing(store, a, tot, flows))
+    return out.reset_index().drop(columns=["imports_t", "exports_t", "imports_b", "exports_b",
+                                           "f"])
 
 
 def _japan_sourcing(store: Store, a: Assumptions, tot: pd.DataFrame,
@@ -263,11 +316,10 @@ def _japan_sourcing(store: Store, a: Assumptions, tot: pd.DataFrame,
     if known.empty or flows.empty:
         empty = pd.MultiIndex.from_tuples([], names=_KEYS)
         return pd.Series(dtype=float, name="jpn_sourcing_hhi_wgi", index=empty)
-    f = known.set_index(_KEYS)["f"].where(known.set_index(_KEYS)["jpn_production"] > 0, 1.0)
-    imp = flows.join(f.rename("f"), on=_KEYS, how="inner")
+    imp = _flows_in_basis(flows, known.set_index(_KEYS)["jpn_production"] > 0, a)
     rows = pd.concat([
         pd.DataFrame({"commodity": imp["commodity"], "stage": imp["stage"],
-                      "country": imp["exporter"], "value": imp["quantity"] * imp["f"]}),
+                      "country": imp["exporter"], "value": imp["value"]}),
         pd.DataFrame({"commodity": known["commodity"], "stage": known["stage"],
                       "country": "JPN", "value": known["jpn_production"]}),
     ], ignore_index=True)
@@ -285,7 +337,7 @@ def _eu(store: Store, a: Assumptions, prod: pd.DataFrame) -> pd.DataFrame:
     tot = queries_risk.trade_totals_group(store, a["risk_trade_source"], members)
     if tot.empty:
         return pd.DataFrame(columns=_KEYS)
-    tot = _latest_totals(tot).rename(columns={"year": "eu_trade_year"})
+    tot = _latest_totals(tot, a).rename(columns={"year": "eu_trade_year"})
     own = prod[prod["country"].isin(members)]
     # a member's withheld value (W) leaves the region's production unknown
     listed = own.groupby(_KEYS)["value"].sum().where(
@@ -295,23 +347,20 @@ def _eu(store: Store, a: Assumptions, prod: pd.DataFrame) -> pd.DataFrame:
     zero_ok = bool(a["risk_eu_unlisted_production_zero"])
     p = np.where(idx.isin(listed.index), listed.reindex(idx).to_numpy(),
                  np.where(usgs & zero_ok, 0.0, np.nan))
-    f = tot["hs6"].map(_content_factors()).to_numpy(dtype=float)
     out = tot[_KEYS].assign(
         eu_production=p, eu_net_imports_t=tot["imports_t"] - tot["exports_t"],
-        eu_import_reliance=net_import_reliance(p, tot["imports_t"], tot["exports_t"], f))
+        eu_import_reliance=net_import_reliance(p, tot["imports_b"], tot["exports_b"], tot["f"]))
     # sourcing mix in the production basis; f cancels where the EU produces none
-    ok = np.isfinite(p) & ((p == 0) | np.isfinite(f))
-    basis = pd.Series(np.where(p > 0, f, 1.0), index=idx)[ok]
+    ok = np.isfinite(p) & ((p == 0) | np.isfinite(tot["f"].to_numpy()))
+    produces = pd.Series(p > 0, index=idx)[ok]
     flows = queries_risk.trade_by_partner_group(store, a["risk_trade_source"], members)
     flows = flows.join(tot.set_index(_KEYS)["eu_trade_year"], on=_KEYS)
-    flows = flows[flows["year"] == flows["eu_trade_year"]].join(basis.rename("f"), on=_KEYS,
-                                                                 how="inner")
+    flows = _flows_in_basis(flows[flows["year"] == flows["eu_trade_year"]], produces, a)
     year = int(tot["eu_trade_year"].max())
     _wy, wgi = _wgi_by_year(store, a, [year])[year]
     countries = pd.Series(sorted(set(flows["exporter"]) | set(own["country"])))
     hhi = sourcing_hhi_wgi(
-        own.join(basis.rename("f"), on=_KEYS, how="inner"),
-        flows.assign(value=flows["quantity"] * flows["f"]), wgi,
+        own.join(produces.rename("produces"), on=_KEYS, how="inner"), flows, wgi,
         wgi_missing=float(a["risk_wgi_missing"]),
         trade_factor=dict(zip(countries, _per_key(a["risk_export_restriction_factor"],
                                                   countries), strict=True)))

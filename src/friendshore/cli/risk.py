@@ -10,8 +10,7 @@ JSON = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.
 #: Console width below which the table drops the columns in ``_WIDE_ONLY``.
 _WIDE = 120
 _WIDE_ONLY = ("year", "unit", "world", "hhi", "top_share", "allied_share")
-_PCT = ("top_share", "china_share", "allied_share", "us_net_import_reliance",
-        "jpn_import_reliance")
+_PCT = ("top_share", "china_share", "allied_share", "us_net_import_reliance")
 
 
 def risk(
@@ -44,6 +43,8 @@ def risk(
         hhi_wgi=df["hhi_wgi"].map(lambda v: _num(v, 2)),
         top=df["top_country"].fillna("—"),
         **{c: (df[c] * 100).map(lambda v: _num(v, 0)) for c in _PCT},
+        jpn_import_reliance=[(">" if b == ">" else "") + _num(100 * v, 0) for v, b in zip(
+            df["jpn_import_reliance"], df["jpn_nir_bound"], strict=True)],
         eu_sr=df["eu_supply_risk"].map(lambda v: _num(v, 2)),
         eu_sr_ec=[_num(v, 2) + ("*" if b else "") for v, b in zip(
             df["eu_supply_risk_ec2017"], df["eu_sr_bottleneck"].fillna(False), strict=True)],
@@ -61,7 +62,8 @@ def risk(
             caption="— = not available from the data. hhi 0–1; hhi·wgi and EU SR 0–10 (EC 2017 "
                     "CRM method): EU SR on global supply, EU SR EC17 weighted by EU import "
                     "reliance and EU sourcing (* the commodity's bottleneck stage); shares are "
-                    "of listed producers. Formulas: docs/risk.md."
+                    "of listed producers; JP NIR% > a lower bound (Japan's production is at "
+                    "most the IEA series' rest of world). Formulas: docs/risk.md."
                     + ("\n† no production data by country: shares are exporters' shares of "
                        "world exports (BACI, gross weight), world prod. —"
                        if exported.any() else ""))
@@ -77,7 +79,7 @@ def _render(show, headers: dict[str, str], *, title: str, caption: str) -> None:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, title=title,
                   caption=caption)
     for col, head in headers.items():
-        left = not show[col].str.match(r"^[-\d.,—%*]*$").all()
+        left = not show[col].str.match(r"^[-\d.,—%*>]*$").all()
         width = max([len(head), *show[col].str.len()])
         table.add_column(head, justify="left" if left else "right", no_wrap=True,
                          min_width=width)

@@ -4,7 +4,8 @@ Pure functions on arrays and long DataFrames (see docs/risk.md for the definitio
 
 * net import reliance (USGS definition): ``NIR = NI / (P + NI)`` with net imports
   ``NI = M − X`` (apparent consumption ``P + M − X``; stock changes are not known here),
-  clipped to [0, 1]; a net exporter (``NI ≤ 0``) has NIR 0;
+  clipped to [0, 1]; a net exporter (``NI ≤ 0``) has NIR 0, whatever its (even unknown)
+  production; NIR falls as P rises, so an upper bound on P gives a lower bound on NIR;
 * Japan's reliance from trade flows: the same formula with ``NI`` from BACI quantities
   converted to the commodity's content basis by a per-HS6 factor ``f`` (``NI · f``); with
   ``P = 0`` the factor cancels, with ``P > 0`` and no factor the reliance is unknown (NaN);
@@ -30,8 +31,9 @@ def net_import_reliance(
 ) -> np.ndarray:
     """``clip(NI·f / (P + NI·f), 0, 1)`` with ``NI = M − X``; NaN where an input is unknown.
 
-    A net exporter gets 0. ``f`` converts traded gross tonnes to the production basis; it only
-    matters when ``P > 0`` (with ``P = 0`` any net importer relies 100 % on imports)."""
+    A net exporter gets 0, even where ``P`` is unknown (``P >= 0``). ``f`` converts traded gross
+    tonnes to the production basis; it only matters when ``P > 0`` (with ``P = 0`` any net
+    importer relies 100 % on imports)."""
     p = np.asarray(production, dtype=float)
     ni = np.asarray(imports, dtype=float) - np.asarray(exports, dtype=float)
     f = np.asarray(content_factor, dtype=float)
@@ -40,7 +42,7 @@ def net_import_reliance(
     denom = p + ni_c
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.where(denom > 0, ni_c / denom, np.nan)
-    out = np.where(np.isfinite(ni_c) & np.isfinite(p) & (ni_c <= 0), 0.0, out)
+    out = np.where(np.isfinite(ni) & (ni <= 0), 0.0, out)
     return np.clip(out, 0.0, 1.0)
 
 
