@@ -40,7 +40,8 @@ def test_us_gallium_demand_is_usgs_consumption(network):
     assert want == pytest.approx(19.0)
     assert network.demand[m, us] == pytest.approx(want, rel=1e-9)
     assert network.flows[m, us, us] == 0.0  # all imported: USGS NIR 100 %
-    assert "US demand calibrated to USGS MCS Consump 2024" in network.notes["gallium/refine"]
+    assert "US calibrated to USGS MCS consumption Consump 2024 = 19 t" in network.notes[
+        "gallium/refine"]
 
 
 def test_us_cobalt_refine_demand_is_usgs_apparent_consumption(network):
@@ -53,7 +54,7 @@ def test_us_cobalt_refine_demand_is_usgs_apparent_consumption(network):
 def test_every_calibrated_market_is_recorded(network):
     listed = {(r.commodity, r.stage) for r in us_consumption_map().itertuples()}
     noted = {tuple(k.split("/")) for k, v in network.notes.items()
-             if "/" in k and "US demand calibrated" in v}
+             if "/" in k and "US calibrated" in v}
     assert noted and noted <= listed
     assert all(f"{c}/{s} (" in network.notes["us_calibration"] for c, s in noted)
     assert ("rare_earths", "refine") not in listed  # USGS REO basis differs from magnet REE

@@ -23,8 +23,8 @@ EXPORTS: dict[str, str] = {
         ["RISK_FIELDS", "RISK_JSON_FIELDS", "import_sources", "risk", "risk_assumptions"], "_risk"
     ),
     **dict.fromkeys(
-        ["country_summary", "load_scenario", "run", "run_stress", "runs", "scenarios", "stress",
-         "summarise_stress", "sweep"],
+        ["CALIBRATION_FIELDS", "calibration", "country_summary", "load_scenario", "run",
+         "run_stress", "runs", "scenarios", "stress", "summarise_stress", "sweep"],
         "_stress",
     ),
     **dict.fromkeys(

@@ -1,4 +1,5 @@
-"""Python API of the stress layer: scenarios, stress runs, saved runs and the sweep.
+"""Python API of the stress layer: scenarios, stress runs, saved runs, the sweep and the
+network's calibration against USGS's net import reliance.
 
     >>> import friendshore as fs
     >>> out = fs.stress("china-gallium-germanium-ban", draws=1000)      # doctest: +SKIP
@@ -12,10 +13,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from ..assumptions import Assumptions
 from ..disruption.engine import StressResult, run_scenario
 from ..errors import UnknownNameError
 from ..network.build import build_network
+from ..network.build import calibration as network_calibration
+from ..network.checks import implied_nir
 from ..results import TAILS, summarise
 from ..scenario.spec import Scenario, parse_scenario, read_scenario_file
 from ..store import Store
@@ -23,6 +28,8 @@ from ._base import get_store
 from ._ripple import stress_gdp
 
 __all__ = [
+    "CALIBRATION_FIELDS",
+    "calibration",
     "country_summary",
     "load_scenario",
     "run",
@@ -33,6 +40,50 @@ __all__ = [
     "summarise_stress",
     "sweep",
 ]
+
+
+#: Fields of :func:`calibration` (reliances are fractions; difference = network - published).
+CALIBRATION_FIELDS = [
+    "commodity", "stage", "market", "year", "published_us_nir", "bound", "network_us_nir",
+    "difference", "status", "reason", "published_jpn_nir", "jpn_bound", "network_jpn_nir",
+    "jpn_difference", "jpn_hs6",
+]
+
+
+def calibration(store: Store | None = None) -> pd.DataFrame:
+    """The network's implied net import reliance, ``clip((D - P) / D, 0, 1)``, beside the
+    published figures, per commodity and stage (:data:`CALIBRATION_FIELDS`).
+
+    US: USGS MCS Fig2 (``status`` ok, outside, uncalibrated with ``reason``, no market, no US
+    demand; see :func:`friendshore.network.checks.calibration_table`). Japan, where trade data
+    exist: ``published_jpn_nir`` is ``risk()``'s reliance from BACI trade (``jpn_bound`` '>' a
+    lower bound, ``jpn_hs6`` the codes) beside the network's Japan; rows with Japan only have
+    no US figure.
+    """
+    from ._risk import risk
+
+    s = get_store(store)
+    values = Assumptions()
+    net = build_network(s, values, calibrated=False)
+    table = network_calibration(s, net, values)
+    jp_net = dict(zip((f"{c}/{st}" for c, st in net.markets), implied_nir(net, "JPN"),
+                      strict=True)) if "JPN" in net.countries else {}
+    r = risk(store=s)
+    r = r[r["jpn_import_reliance"].notna()]
+    jp = pd.DataFrame({"market": r["commodity"] + "/" + r["stage"],
+                       "published_jpn_nir": r["jpn_import_reliance"].to_numpy(float),
+                       "jpn_bound": r["jpn_nir_bound"], "jpn_hs6": r["trade_hs6"]})
+    jp = jp[jp["market"].isin(jp_net)]
+    only = jp[~jp["market"].isin(table["market"])]
+    extra = pd.DataFrame({"commodity": only["market"].str.split("/").str[0],
+                          "stage": only["market"].str.split("/").str[1],
+                          "market": only["market"]})
+    out = pd.concat([table, extra], ignore_index=True).merge(jp, on="market", how="left")
+    out["network_jpn_nir"] = out["market"].map(jp_net).where(out["published_jpn_nir"].notna())
+    out["jpn_difference"] = out["network_jpn_nir"] - out["published_jpn_nir"]
+    out["jpn_bound"] = out["jpn_bound"].where(out["jpn_bound"].notna(), None)
+    return out.astype({"year": "Int64", "network_jpn_nir": float,
+                       "jpn_difference": float})[CALIBRATION_FIELDS]
 
 
 def _scenario_files() -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""CLI commands of the stress layer: ``stress``, ``scenarios``, ``runs list|show`` and ``sweep``."""
+"""CLI commands of the stress layer: ``stress``, ``scenarios``, ``runs list|show``, ``sweep``
+and ``calibration``."""
 
 from __future__ import annotations
 
@@ -172,9 +173,53 @@ def sweep(
                     caption=f"{out['scenarios']} scenarios x {out['draws']:,} draws")
 
 
+def _pp(value: float | None, bound: str | None = None) -> str:
+    """A reliance (fraction) as a percentage cell, USGS's bound kept ('>50')."""
+    if value is None or value != value:
+        return "—"
+    return f"{bound or ''}{100 * value:.0f}"
+
+
+def calibration(json: JSON = False) -> None:
+    """The network's implied net import reliance, clip((D - P) / D, 0, 1), against USGS MCS
+    Fig2 (US) and BACI trade (Japan), per commodity and stage; exit 1 if a commodity not
+    listed as uncalibrated is more than the tolerance off."""
+    from .. import api
+    from ..assumptions import Assumptions
+
+    df = api.calibration()
+    failing = df[df["status"].notna() & ~df["status"].isin(["ok", "uncalibrated"])]
+    if json:
+        print_json(df[api.CALIBRATION_FIELDS])
+    else:
+        us = df[df["status"].notna()]
+        tol = float(Assumptions()["stress_calibration_tolerance_pp"])
+        rows = [{"commodity": r.commodity, "stage": r.stage, "market": r.market or "—",
+                 "USGS %": _pp(r.published_us_nir, r.bound), "network %": _pp(r.network_us_nir),
+                 "diff pp": "—" if r.network_us_nir != r.network_us_nir
+                 else f"{100 * r.difference:+.1f}",
+                 "status": r.status, "JP trade %": _pp(r.published_jpn_nir, r.jpn_bound),
+                 "JP network %": _pp(r.network_jpn_nir)} for r in df.itertuples()]
+        n_ok = int((us["status"] == "ok").sum())
+        print_table(rows, title="Calibration: implied net import reliance vs published",
+                    caption=f"NIR = clip((D - P) / D, 0, 1), D = apparent consumption (network "
+                            f"demand), P = production. US: USGS MCS Fig2; {n_ok} of {len(us)} "
+                            f"within {tol:g} points (bounds: '>x' needs >= x - {tol:g}), "
+                            f"{int((us['status'] == 'uncalibrated').sum())} listed as "
+                            "uncalibrated (data/network/uncalibrated.csv). Japan: risk's "
+                            "reliance from BACI trade ('>' a lower bound).")
+        for r in us[us["status"] == "uncalibrated"].itertuples():
+            console.print(f"[dim]uncalibrated {r.commodity}/{r.stage}: {r.reason}[/]",
+                          highlight=False)
+    if len(failing):
+        console_err.print(f"calibration fails for: {', '.join(failing['commodity'])}")
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     """Add this layer's commands to ``app``."""
     app.command("stress")(stress)
+    app.command("calibration")(calibration)
     app.command("scenarios")(scenarios)
     app.add_typer(runs_app, name="runs")
     app.command("sweep")(sweep)

@@ -21,10 +21,13 @@ Per (commodity, stage) market (see docs/stress.md, "Network"):
   are not the commodity's own exports; the bilateral pattern is scaled by the commodity's
   estimated share of the code's tonnage (from the US calibration, else
   ``stress_lumped_trade_share``) before the trade rule applies.
-- **US calibration**: where ``data/network/us_consumption.csv`` names a USGS salient
-  variable in the market's basis, US demand is set to it; the US keeps its own output first
-  and imports the rest from its current sources (else USGS Fig2 sources, else all
-  producers), whose other deliveries shrink so production is unchanged.
+- **US calibration**: where ``data/network/us_consumption.csv`` names USGS salient variables
+  in the market's basis, US production is set to their sum (USGS's primary + secondary
+  production, the basis of its net import reliance; the US's deliveries scale with it) and US
+  demand to the apparent consumption; the US keeps its own output first and imports the rest
+  from its current sources (else USGS Fig2 sources, else all producers), whose other
+  deliveries shrink so their production is unchanged. :func:`.checks.check_calibration` then
+  compares the implied US net import reliance with USGS's.
 - **capacity**: from the store where known (never below production), else production ×
   (1 + ``stress_spare_capacity``).
 - **demand**: apparent consumption, the column sums of flows.
@@ -39,6 +42,7 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -46,6 +50,7 @@ import pandas as pd
 
 from ..assumptions import Assumptions, all_assumptions
 from ..conventions.commodities import all_commodities, derived_series
+from ..errors import FriendshoreError, IngestError
 from ..scenario.spec import STAGES
 from ..store import Store
 from ..store.queries_stress import (
@@ -53,14 +58,16 @@ from ..store.queries_stress import (
     observed_supply,
     trade_quantities,
     us_import_sources,
+    us_net_import_reliance,
     us_salient_values,
 )
-from .checks import check_network
+from .checks import calibration_table, check_calibration, check_network
 from .supply import SupplyNetwork
 
-__all__ = ["build_network", "lumped_codes", "stockpile_months", "us_consumption_map"]
+__all__ = ["build_network", "calibration", "lumped_codes", "read_uncalibrated",
+           "stockpile_months", "uncalibrated_markets", "us_consumption_map"]
 
-_cache: dict[tuple[str, ...], SupplyNetwork] = {}
+_cache: dict[tuple[str, ...], tuple[SupplyNetwork, str | None]] = {}
 _lock = threading.Lock()
 
 #: Named conversion factors: this market's input per unit of the next stage's output.
@@ -70,7 +77,7 @@ _CONVERSION = {
 }
 #: Assumptions the network depends on (part of the cache key).
 _NETWORK_ASSUMPTIONS = ("stress_spare_capacity", "stress_lumped_trade_share",
-                        *_CONVERSION.values())
+                        "stress_calibration_tolerance_pp", *_CONVERSION.values())
 
 
 @cache
@@ -82,10 +89,48 @@ def lumped_codes() -> frozenset[str]:
 
 @cache
 def us_consumption_map() -> pd.DataFrame:
-    """(commodity, stage) -> USGS salient variable giving US demand in the market's basis."""
+    """(commodity, stage) -> USGS salient variables in the market's basis: ``variable`` (US
+    apparent consumption) and ``production`` (US production, ``|``-separated and summed);
+    blank = the network's own value."""
     path = resources.files("friendshore") / "data" / "network" / "us_consumption.csv"
     with path.open(encoding="utf-8") as fh:
-        return pd.read_csv(fh)
+        return pd.read_csv(fh, dtype=str, keep_default_na=False)
+
+
+def read_uncalibrated(path: str | Path) -> pd.DataFrame:
+    """Markets whose US net import reliance is not held to USGS's, each with its reason and
+    source (``commodity, stage, reason, source``); a missing column, a blank cell, an unknown
+    commodity or stage is an error naming the file, row and field."""
+    name = Path(str(path)).name
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for col in ("commodity", "stage", "reason", "source"):
+        if col not in df.columns:
+            raise IngestError("missing column", file=name, row=1, field=col)
+    known = all_commodities()
+    for i, r in enumerate(df.itertuples(), start=2):
+        for col in ("commodity", "stage", "reason", "source"):
+            if not str(getattr(r, col)).strip():
+                raise IngestError("missing value", file=name, row=i, field=col)
+        if r.commodity not in known:
+            raise IngestError(f"unknown commodity {r.commodity!r}", file=name, row=i,
+                              field="commodity")
+        if r.stage not in STAGES:
+            raise IngestError(f"unknown stage {r.stage!r}", file=name, row=i, field="stage")
+    return df
+
+
+@cache
+def uncalibrated_markets() -> pd.DataFrame:
+    """The shipped list, ``data/network/uncalibrated.csv`` (see :func:`read_uncalibrated`)."""
+    return read_uncalibrated(
+        Path(str(resources.files("friendshore") / "data" / "network" / "uncalibrated.csv")))
+
+
+def calibration(store: Store, net: SupplyNetwork, values: Assumptions) -> pd.DataFrame:
+    """:func:`.checks.calibration_table` of ``net`` against the store's USGS Fig2 figures."""
+    return calibration_table(net, us_net_import_reliance(store), us_consumption_map(),
+                             uncalibrated_markets(),
+                             float(values["stress_calibration_tolerance_pp"]))
 
 
 def stockpile_months(values: Assumptions, commodity: str, countries: Sequence[str]) -> np.ndarray:
@@ -213,32 +258,53 @@ def _calibrate_importer(
     return f
 
 
+def _salient(sal: pd.DataFrame, commodity: str, variables: list[str], unit: str,
+             year: int) -> tuple[float, int] | None:
+    """Sum of the USGS salient ``variables`` in ``unit`` in the year nearest ``year`` where
+    every one has a value (None when some year lacks one or a unit differs)."""
+    rows = sal[(sal["commodity"] == commodity) & sal["variable"].isin(variables)]
+    if rows.empty or (rows["unit"] != unit).any():
+        return None
+    full = rows.groupby("year").filter(lambda g: set(g["variable"]) == set(variables))
+    if full.empty:
+        return None
+    best = int(full.assign(gap=(full["year"] - year).abs()).sort_values(
+        ["gap", "year"], ascending=[True, False])["year"].iloc[0])
+    return float(full.loc[full["year"] == best, "value"].sum()), best
+
+
 def _us_targets(store: Store, info: dict[tuple[str, str], dict[str, Any]]) -> dict[
-        tuple[str, str], tuple[float, str]]:
-    """US demand per calibrated market: (value, label), the year nearest the market's year."""
+        tuple[str, str], tuple[float | None, float | None, str]]:
+    """US (demand, production, label) per calibrated market from the USGS salient data, the
+    year nearest the market's year; None where the map leaves one to the network."""
     sal = us_salient_values(store)
     out = {}
     for row in us_consumption_map().itertuples():
         m = (row.commodity, row.stage)
-        rows = sal[(sal["commodity"] == row.commodity) & (sal["variable"] == row.variable)]
-        if m not in info or rows.empty or (rows["unit"] != info[m]["unit"]).any():
+        if m not in info:
             continue
-        best = rows.assign(gap=(rows["year"] - info[m]["year"]).abs()).sort_values(
-            ["gap", "year"], ascending=[True, False]).iloc[0]
-        out[m] = (float(best["value"]),
-                  f"USGS MCS {row.variable} {int(best['year'])} = {best['value']:g} {best['unit']}")
+        unit, year = info[m]["unit"], info[m]["year"]
+        got, labels = [], []
+        for what, cell in (("consumption", row.variable), ("production", row.production)):
+            names = [v.strip() for v in cell.split("|") if v.strip()]
+            hit = _salient(sal, row.commodity, names, unit, year) if names else None
+            got.append(None if hit is None else hit[0])
+            if hit is not None:
+                labels.append(f"{what} {'+'.join(names)} {hit[1]} = {hit[0]:g} {unit}")
+        if any(v is not None for v in got):
+            out[m] = (got[0], got[1], "USGS MCS " + "; ".join(labels))
     return out
 
 
 def _lumped_scale(
-    t: pd.DataFrame, production: dict[str, float], target: tuple[float, str] | None,
-    default: float,
+    t: pd.DataFrame, production: dict[str, float], target: tuple | None, default: float,
 ) -> tuple[float, str]:
     """Share of a lumped code's tonnage taken as the commodity's: US anchor, else default."""
-    if target is not None and production:
+    if target is not None and target[0] is not None and production:
         to_us = t[(t["importer"] == "USA") & t["exporter"].isin(production)
                   & (t["exporter"] != "USA")]["quantity"].sum()
-        need = target[0] - production.get("USA", 0.0)
+        us = target[1] if target[1] is not None else production.get("USA", 0.0)
+        need = target[0] - us
         if to_us > 0 and need > 0:
             k = min(1.0, need / to_us)
             return k, f"{k:.3g} (US imports per USGS / US imports of the code from producers)"
@@ -294,6 +360,9 @@ def _build(store: Store, values: Assumptions) -> SupplyNetwork:
             d["production"] = {c: v * k for c, v in d["production"].items()}
         d["lumped"] = (f"HS {' '.join(sorted(set(d['trade']['hs6'])))} is shared with other "
                        f"commodities: its quantities x {how} (estimate)")
+    for m, (_, us_prod, _) in targets.items():  # USGS's US production, in its NIR basis
+        if us_prod is not None:
+            info[m]["production"] = {**info[m]["production"], "USA": us_prod}
     markets = list(info)
     countries = sorted({c for m in markets for c in info[m]["production"]}
                        | {c for m in markets for c in info[m]["trade"].get("exporter", [])}
@@ -332,18 +401,19 @@ def _build(store: Store, values: Assumptions) -> SupplyNetwork:
             else:
                 flows[k] = np.diag(production[k])
                 methods.append("own use only (no trade or downstream data)")
-        if m in targets and "USA" in cidx:
-            us = cidx["USA"]
-            imports = flows[k][:, us].copy()
-            imports[us] = 0.0
-            if imports.sum() <= 0:
-                fig2 = set(sources.get(m[0], ()))
-                imports = production[k] * np.array([c in fig2 for c in countries])
-            if imports.sum() <= 0:
-                imports = production[k].copy()
-            flows[k] = _calibrate_importer(flows[k], us, targets[m][0], imports,
-                                           own_first=not len(t))
-            methods[-1] += f"; US demand calibrated to {targets[m][1]}"
+        if m in targets:
+            if targets[m][0] is not None and "USA" in cidx:
+                us = cidx["USA"]
+                imports = flows[k][:, us].copy()
+                imports[us] = 0.0
+                if imports.sum() <= 0:
+                    fig2 = set(sources.get(m[0], ()))
+                    imports = production[k] * np.array([c in fig2 for c in countries])
+                if imports.sum() <= 0:
+                    imports = production[k].copy()
+                flows[k] = _calibrate_importer(flows[k], us, targets[m][0], imports,
+                                               own_first=not len(t))
+            methods[-1] += "; US calibrated to " + targets[m][2]
     capacity = production * (1.0 + float(values["stress_spare_capacity"]))
     reserves = np.full((mcount, n), np.nan)
     for measure, target in (("capacity", capacity), ("reserves", reserves)):
@@ -364,8 +434,8 @@ def _build(store: Store, values: Assumptions) -> SupplyNetwork:
         notes={
             **{f"{c}/{s}": f"production: {info[(c, s)]['prod_source']}; flows: {meth}"
                for (c, s), meth in zip(markets, methods, strict=True)},
-            "us_calibration": "US demand calibrated in: " + ", ".join(
-                f"{c}/{s} ({label})" for (c, s), (_, label) in targets.items()),
+            "us_calibration": "US calibrated in: " + ", ".join(
+                f"{c}/{s} ({label})" for (c, s), (_, _, label) in targets.items()),
             "lumped_codes": "HS codes shared by several commodities (scaled, not taken as "
                             "own exports): " + ", ".join(sorted(lumped_codes())),
         },
@@ -374,12 +444,27 @@ def _build(store: Store, values: Assumptions) -> SupplyNetwork:
     return net
 
 
-def build_network(store: Store, values: Assumptions | None = None) -> SupplyNetwork:
-    """The network for ``store`` (built once per store state and network assumptions)."""
+def build_network(store: Store, values: Assumptions | None = None, *,
+                  calibrated: bool = True) -> SupplyNetwork:
+    """The network for ``store`` (built once per store state and network assumptions).
+
+    With ``calibrated`` (the default) a network whose US net import reliance fails
+    :func:`.checks.check_calibration` raises; ``calibrated=False`` returns it anyway (for the
+    ``calibration`` report, which shows where it fails)."""
     values = values or Assumptions()
     key = (str(store.path), network_signature(store),
            *(repr(values[name]) for name in _NETWORK_ASSUMPTIONS))
     with _lock:
         if key not in _cache:
-            _cache[key] = _build(store, values)
-        return _cache[key]
+            net = _build(store, values)
+            try:
+                check_calibration(calibration(store, net, values),
+                                  float(values["stress_calibration_tolerance_pp"]))
+                error = None
+            except FriendshoreError as exc:
+                error = str(exc)
+            _cache[key] = (net, error)
+        net, error = _cache[key]
+    if calibrated and error:
+        raise FriendshoreError(error)
+    return net

@@ -7,7 +7,7 @@ import pandas as pd
 from .store import Store
 
 __all__ = ["network_signature", "observed_supply", "trade_quantities",
-           "us_import_sources", "us_salient_values"]
+           "us_import_sources", "us_net_import_reliance", "us_salient_values"]
 
 
 def observed_supply(store: Store) -> pd.DataFrame:
@@ -48,6 +48,15 @@ def us_import_sources(store: Store) -> pd.DataFrame:
     """USGS Fig2 major US import sources (ISO3, descending share) per commodity."""
     return store.query(
         "SELECT commodity, import_sources FROM us_import_reliance WHERE import_sources IS NOT NULL"
+    )
+
+
+def us_net_import_reliance(store: Store) -> pd.DataFrame:
+    """USGS's published US net import reliance (percent), every edition: the calibration
+    target of the network (commodity, stage, year, nir_pct, bound, net_exporter, source)."""
+    return store.query(
+        "SELECT source, commodity, stage, year, nir_pct, bound, net_exporter "
+        "FROM us_import_reliance ORDER BY commodity, stage, year"
     )
 
 
