@@ -7,8 +7,11 @@ A run (see docs/stress.md):
    a month; each distinct regime is computed once, vectorised over the draws that meet it:
    withhold → reroute spare capacity → clear the market → pass the shortfall one stage down
    (markets run upstream first; a producer short of its input loses that share of output);
-3. draws stockpiles down month by month against the monthly shortfall, keeping each
-   country of interest's months of cover at the end of every month (the fan chart);
+3. draws stockpiles down month by month, at the stage where each holder keeps them: a
+   release covers the holder's shortfall there before it passes down the stages (so such
+   months are computed month by month; stocks held only at the last stage of a chain are
+   drawn against each regime's shortfall), keeping each country of interest's months of
+   cover at the end of every month (the fan chart);
 4. aggregates the months: shortfall summed over the horizon (its share of horizon demand is
    the demand-weighted mean of the monthly shares), and the monthly clearing price both as
    its peak and as its mean over the horizon's months (what the GDP cost is priced on).
@@ -47,7 +50,7 @@ from ..scenario.spec import (
 from .backend import get_backend, to_numpy
 from .steps import Allocator, fill, market_step
 
-__all__ = ["StressResult", "demand_weights", "run_scenario"]
+__all__ = ["StressResult", "cover_weights", "demand_weights", "run_scenario"]
 
 #: Memory budget for one chunk of draws (bytes); leaves headroom under 2 GB.
 CHUNK_BYTES = 600 * 2**20
@@ -61,6 +64,19 @@ def demand_weights(base_demand: np.ndarray, reported: Sequence[int]) -> np.ndarr
     d0 = np.asarray(base_demand)[list(reported)]
     total = d0.sum(axis=0)
     return np.where(total > 0, d0 / np.where(total > 0, total, 1.0), 1.0 / len(reported))
+
+
+def cover_weights(
+    base_demand: np.ndarray, reported: Sequence[int], chains: Sequence[Sequence[int]]
+) -> np.ndarray:
+    """(markets, countries): W[m, c] = Σ_r w[r, c] over the reported markets r whose chain
+    (r and the markets upstream of it) contains m; w = :func:`demand_weights`."""
+    w = demand_weights(base_demand, reported)
+    out = np.zeros(np.asarray(base_demand).shape)
+    for k, r in enumerate(reported):
+        for m in (chains[k] if chains else (r,)):
+            out[m] += w[k]
+    return out
 
 
 @dataclass
@@ -95,6 +111,14 @@ class StressResult:
     stockpile_months: np.ndarray
     cover_path: np.ndarray
     assumptions: dict[str, Any] = field(default_factory=dict)
+    #: per reported market, the markets whose stock covers it (itself and its upstream)
+    stock_chains: tuple[tuple[int, ...], ...] = ()
+
+    def cover_weights(self) -> np.ndarray:
+        """(markets, countries) weights turning per-market months of stock into one cover:
+        a reported market's demand weight, given to it and to every upstream market whose
+        stock covers it (a stock's months of its own demand count as months of the chain's)."""
+        return cover_weights(self.base_demand, self.reported, self.stock_chains)
 
     def market_index(self, commodity: str, stage: str | None = None) -> int:
         """Position of a market in this result (the reported stage when ``stage`` is None)."""
@@ -137,7 +161,7 @@ class StressResult:
             "shortfall_share": short.sum(axis=1) / total if total > 0 else short.sum(axis=1) * 0,
             "price_multiplier": self.price_multiplier[:, rep] @ w,
             "price_multiplier_avg": self.price_multiplier_avg[:, rep] @ w,
-            "stockpile_months": self.stockpile_months[:, rep, c] @ w,
+            "stockpile_months": self.stockpile_months[:, :, c] @ self.cover_weights()[:, c],
         }
 
     def cover_paths(self, country: str) -> np.ndarray:
@@ -158,6 +182,7 @@ class _Timed:
     value: np.ndarray  # (draws,) cut, share, increase or capacity
     start: np.ndarray  # (draws,) first month
     months: np.ndarray | None  # (draws,) length, None = until the horizon ends
+    origin: bool = False  # restriction follows the exporter's material abroad
 
 
 @dataclass
@@ -174,11 +199,13 @@ class _Plan:
     eps: list[tuple[float, float]]
     allies: np.ndarray | None
     timed: list[_Timed]
-    stock0: np.ndarray  # (draws or 1, M, C) stock in months of demand
-    release_share: np.ndarray  # (draws or 1, M, C)
-    release_start: np.ndarray  # (draws or 1, M, C)
+    stock0: np.ndarray  # (draws or 1, M, N) stock in months of demand
+    release_share: np.ndarray  # (draws or 1, M, N)
+    release_start: np.ndarray  # (draws or 1, M, N)
     utilisation: float
     pmax: float
+    chains: list[tuple[int, ...]]  # per reported market: itself and its upstream markets
+    inline: bool  # some stock sits at a stage with a downstream market: step month by month
 
 
 def _mask(sub_codes: Sequence[str], members: tuple[str, ...] | None) -> np.ndarray:
@@ -198,6 +225,8 @@ def _plan(
     events = [(i, ev) for i, ev in enumerate(scenario.shocks)]
     caps = [(i, ev) for i, ev in enumerate(scenario.responses) if isinstance(ev, NewCapacity)]
     named = [net.market(ev.commodity, ev.stage) for _, ev in events + caps]
+    named += [_upstream_market(net, ev.commodity, ev.stage) for _, ev in events
+              if isinstance(ev, ExportRestriction) and ev.origin]
     involved = sorted({m for n in named for m in net.chain(n)},
                       key=lambda m: (STAGES.index(net.markets[m][1]), m))
     pos = {m: k for k, m in enumerate(involved)}
@@ -230,9 +259,10 @@ def _plan(
         flows[j, :k, :k] = net.flows[m][np.ix_(sub, sub)]
         capacity[j, :k] = net.capacity[m][sub]
         base_stock[j, :k] = net.stockpile_months[m][sub]
-    if any("stockpile_months" in key for key in values.overrides):
+    if any("stockpile" in key for key in values.overrides):
         for j, m in enumerate(involved):
-            base_stock[j] = stockpile_months(values, net.markets[m][0], sub_codes_ext)
+            commodity, stage = net.markets[m]
+            base_stock[j] = stockpile_months(values, commodity, sub_codes_ext, stage)
     eps = [(_elasticity(values, "supply", net.markets[m][0]),
             _elasticity(values, "demand", net.markets[m][0])) for m in involved]
 
@@ -249,7 +279,7 @@ def _plan(
             targets = _mask(sub_codes_ext, resolve_targets(ev.targets, where=""))
             targets[where[ev.exporter]] = False
             timed.append(_Timed("restrict", mp, where[ev.exporter], targets, s("cut"),
-                                s("start_month"), s("months")))
+                                s("start_month"), s("months"), ev.origin))
         elif isinstance(ev, ProductionOutage):
             timed.append(_Timed("outage", mp, where[ev.country], None, s("share"),
                                 s("start_month"), s("months")))
@@ -263,52 +293,91 @@ def _plan(
                             samples[("responses", i, "online_month")], None))
 
     coi = [where[c] for c in coi_codes]
-    shape = (1, len(involved), len(coi))
-    stock0 = np.broadcast_to(base_stock[:, coi][None], shape).copy()
+    shape = (1, len(involved), n_sub)
+    stock0 = base_stock[None].copy()
     share = np.ones(shape)
     start = np.zeros(shape)
+    held = set(values["stress_stockpile_stages"] or ())
     for i, ev in enumerate(scenario.responses):
         if not isinstance(ev, StockpileRelease):
             continue
-        members = resolve_targets(ev.countries, where="")
-        cmask = _mask(coi_codes, members)
-        mmask = np.array([ev.commodity in (None, net.markets[m][0]) for m in involved])
-        sel = mmask[:, None] & cmask[None, :]
+        cmask = _mask(sub_codes_ext, resolve_targets(ev.countries, where=""))
+        mmask = np.array([ev.commodity in (None, net.markets[m][0])
+                          and ev.stage in (None, net.markets[m][1]) for m in involved])
+        at = np.array([net.markets[m][1] == ev.stage if ev.stage else net.markets[m][1] in held
+                       for m in involved])
         stock0, share, start = (np.broadcast_to(a, (draws, *shape[1:])).copy()
                                 for a in (stock0, share, start))
         if ev.stock_months is not None:
+            sel = (mmask & at)[:, None] & cmask[None, :]
             stock0[:, sel] = samples[("responses", i, "stock_months")][:, None]
+        sel = mmask[:, None] & cmask[None, :]
         share[:, sel] = samples[("responses", i, "share")][:, None]
         start[:, sel] = samples[("responses", i, "start_month")][:, None]
+    chains = []
+    for r in reported:
+        chain = [r]
+        while chain[-1] in upstream:
+            chain.append(upstream[chain[-1]])
+        chains.append(tuple(chain))
+    feeding = sorted(set(upstream.values()))
     return _Plan(
         markets=involved, upstream=upstream, reported=reported,
         countries=np.array(sub_codes_ext), coi=coi, flows=flows, capacity=capacity, eps=eps,
         allies=allies, timed=timed, stock0=stock0, release_share=share, release_start=start,
         utilisation=float(values["stress_spare_utilisation"]),
         pmax=float(values["stress_max_price_multiplier"]),
+        chains=chains, inline=bool(feeding) and bool((stock0[:, feeding] > 0).any()),
     )
+
+
+def _upstream_market(net: SupplyNetwork, commodity: str, stage: str) -> int:
+    """The market one stage up of (commodity, stage) (validated to exist for origin shocks)."""
+    stages = net.stages_of(commodity)
+    return net.market(commodity, stages[stages.index(stage) - 1])
+
+
+def _content(plan: _Plan, xp: Any, dev: dict[str, Any], e: int, seen: dict[str, Any]) -> Any:
+    """(b, N) share of each country's input at the upstream market that came from exporter
+    ``e`` in this regime: a_i = F_ei (1 − o_e)(1 − c_ei) / input_i, input = what i received
+    (stock released included, counted as other material); 0 for ``e`` itself."""
+    from_e = dev["flows"][seen["market"]][e][None, :] * (1.0 - seen["outage"][:, e:e + 1])
+    if e in seen["cuts"]:
+        from_e = from_e * (1.0 - xp.clip(seen["cuts"][e], 0.0, 1.0))
+    used = seen["demand"] - seen["short"]
+    ok = used > 1e-200
+    a = xp.where(ok, xp.minimum(from_e / xp.where(ok, used, 1.0), 1.0), 0.0)
+    a[:, e] = 0.0
+    return a
 
 
 def _regime(
     plan: _Plan, xp: Any, bits: list[int], sel: Any, allocate: Allocator, check: bool,
-    dev: dict[str, Any],
-) -> tuple[Any, Any, Any]:
-    """Annual-rate shortfall and demand (b, M, C) and price (b, M) for draws ``sel`` when
-    the timed events ``bits`` are active. Markets run upstream first."""
+    dev: dict[str, Any], avail: Any | None = None,
+) -> tuple[Any, Any, Any, Any]:
+    """Annual-rate shortfall and demand (b, M, N) and price (b, M) for draws ``sel`` when
+    the timed events ``bits`` are active, and the stock released this month (b, M, N, t).
+
+    Markets run upstream first. With ``avail`` (b, M, N: stock that may be released this
+    month, t) each holder's release covers its shortfall at that market before the shortfall
+    passes down: released = min(avail, shortfall/12).
+    """
     b = len(sel)
     n = len(plan.countries)
     m_count = len(plan.markets)
-    coi = dev["coi"]
-    short = xp.zeros((b, m_count, len(plan.coi)))
-    demand = xp.zeros((b, m_count, len(plan.coi)))
+    short = xp.zeros((b, m_count, n))
+    demand = xp.zeros((b, m_count, n))
+    released = xp.zeros((b, m_count, n))
     price = xp.ones((b, m_count))
     shares: dict[int, Any] = {}
+    seen: dict[int, dict[str, Any]] = {}
     for mp in range(m_count):
         events = [(k, plan.timed[k]) for k in bits if plan.timed[k].market == mp]
         outage = xp.zeros((b, n))
         surge = xp.zeros((b, n))
         newcap = xp.zeros((b, n))
         cuts: dict[int, Any] = {}
+        ocuts: dict[int, Any] = {}
         for k, ev in events:
             v = dev["value"][k][sel]
             if ev.kind == "outage":
@@ -318,27 +387,43 @@ def _regime(
             elif ev.kind == "capacity":
                 newcap[:, ev.country] += v
             else:
-                cuts[ev.country] = cuts.get(ev.country, 0.0) + v[:, None] * dev["mask"][k][None, :]
+                c = v[:, None] * dev["mask"][k][None, :]
+                cuts[ev.country] = cuts.get(ev.country, 0.0) + c
+                if ev.origin:
+                    ocuts[ev.country] = ocuts.get(ev.country, 0.0) + c
         if mp in plan.upstream:
             outage = 1.0 - (1.0 - outage) * (1.0 - shares[plan.upstream[mp]])
         exporters = sorted(cuts)
         cut = (xp.clip(xp.stack([cuts[e] for e in exporters], axis=1), 0.0, 1.0)
                if exporters else xp.zeros((b, 0, n)))
+        content = content_cut = None
+        if ocuts:
+            up = seen[plan.upstream[mp]]
+            content = xp.stack([_content(plan, xp, dev, e, up) for e in sorted(ocuts)], axis=1)
+            content_cut = xp.clip(xp.stack([ocuts[e] for e in sorted(ocuts)], axis=1), 0.0, 1.0)
         eps_s, eps_d = plan.eps[mp]
         out = market_step(
             dev["flows"][mp], dev["capacity"][mp], outage=outage,
             exporters=xp.asarray(exporters, dtype=np.int64), cut=cut, surge=surge,
             new_capacity=newcap, allies=dev["allies"], utilisation=plan.utilisation,
             eps_s=eps_s, eps_d=eps_d, pmax=plan.pmax, allocate=allocate,
+            content=content, content_cut=content_cut,
         )
         if check:
             check_outcome(*(to_numpy(a) for a in (out.delivered, out.demand, out.supplied,
                                                    out.shortfall)))
-        shares[mp] = out.share
-        short[:, mp] = out.shortfall[:, coi]
-        demand[:, mp] = out.demand[:, coi]
+        unmet = out.shortfall
+        if avail is not None:
+            released[:, mp] = xp.minimum(avail[:, mp], unmet / 12.0)
+            unmet = xp.maximum(unmet - 12.0 * released[:, mp], 0.0)
+        ok = out.demand > 1e-200
+        shares[mp] = xp.where(ok, unmet / xp.where(ok, out.demand, 1.0), 0.0)
+        seen[mp] = {"market": mp, "outage": outage, "cuts": cuts, "demand": out.demand,
+                    "short": unmet}
+        short[:, mp] = unmet
+        demand[:, mp] = out.demand
         price[:, mp] = out.price
-    return short, demand, price
+    return short, demand, price, released
 
 
 def run_scenario(
@@ -378,7 +463,7 @@ def run_scenario(
     out_price_avg = np.ones((n_draws, m_count))
     out_stock = np.zeros((n_draws, m_count, c_count))
     out_cover = np.zeros((n_draws, horizon, c_count), dtype=np.float32)
-    dev = {
+    dev: dict[str, Any] = {
         "flows": xp.asarray(plan.flows), "capacity": xp.asarray(plan.capacity),
         "coi": xp.asarray(plan.coi, dtype=np.int64),
         "allies": None if plan.allies is None else xp.asarray(plan.allies),
@@ -386,15 +471,16 @@ def run_scenario(
                  for t in plan.timed],
     }
     n = len(plan.countries)
-    per_draw = 8 * (n * max(m_count, 1) * 40 + horizon * m_count * (c_count * 3 + 1)
-                    + horizon * c_count + n * max(len(plan.timed), 1))
+    per_draw = 8 * (n * max(m_count, 1) * 48 + horizon * (c_count + 2 * m_count)
+                    + n * max(len(plan.timed), 1))
     cap = MAX_CHUNK if backend == "numpy" else n_draws  # GPUs like big chunks
     chunk = int(min(n_draws, cap, max(256, chunk_bytes // per_draw)))
-    d0 = plan.flows.sum(axis=1)[:, plan.coi]  # (M, C) base annual demand
-    monthly = xp.asarray(d0)[None] / 12.0
+    d0_all = plan.flows.sum(axis=1)  # (M, N) base annual demand
+    d0 = d0_all[:, plan.coi]
+    monthly = xp.asarray(d0_all)[None] / 12.0
     per_month = xp.where(monthly > 0, monthly, 1.0)
-    weights = xp.asarray(demand_weights(d0, plan.reported))[None]  # (1, R, C)
-    rep = xp.asarray(plan.reported, dtype=np.int64)
+    weights = xp.asarray(cover_weights(d0, plan.reported, plan.chains))[None]  # (1, M, C)
+    coi = dev["coi"]
     months = np.arange(horizon)
     for a in range(0, n_draws, chunk):
         z = min(n_draws, a + chunk)
@@ -407,45 +493,50 @@ def run_scenario(
             if t.months is not None:
                 on &= months[None, :] < start + t.months[a:z, None]
             codes |= on.astype(np.int64) << k
-        short_m = xp.zeros((b, horizon, m_count, c_count))
-        dem_m = xp.broadcast_to(xp.asarray(d0)[None, None], (b, horizon, m_count, c_count)).copy()
-        price_m = xp.ones((b, horizon, m_count))
-        for code in np.unique(codes):
-            if code == 0:
-                continue
-            at = codes == code
-            rows = np.flatnonzero(at.any(axis=1))
-            slot = np.full(b, -1)
-            slot[rows] = np.arange(len(rows))
-            bits = [k for k in range(len(plan.timed)) if code >> k & 1]
-            s, d, p = _regime(plan, xp, bits, xp.asarray(rows), allocate, check, dev)
-            bi, ti = np.nonzero(at)
-            pick = xp.asarray(slot[bi])
-            bi, ti = xp.asarray(bi), xp.asarray(ti)
-            short_m[bi, ti] = s[pick] / 12.0
-            dem_m[bi, ti] = d[pick]
-            price_m[bi, ti] = p[pick]
-        stock0 = xp.asarray(plan.stock0[a:z] if len(plan.stock0) > 1 else plan.stock0)
-        share = xp.asarray(plan.release_share[a:z] if len(plan.release_share) > 1
-                           else plan.release_share)
-        start = xp.asarray(plan.release_start[a:z] if len(plan.release_start) > 1
-                           else plan.release_start)
-        stock = stock0 * xp.asarray(d0)[None] / 12.0  # tons
-        releasable = xp.broadcast_to(stock * share, (b, m_count, c_count))
-        released = xp.zeros((b, m_count, c_count))
+        part = [xp.asarray(x[a:z] if len(x) > 1 else x)
+                for x in (plan.stock0, plan.release_share, plan.release_start)]
+        stock = xp.broadcast_to(part[0] * monthly, (b, m_count, n))  # tons
+        releasable = stock * part[1]
+        released = xp.zeros((b, m_count, n))
         unmet = xp.zeros((b, m_count, c_count))
+        dem = xp.broadcast_to(xp.asarray(d0)[None] * (horizon / 12.0), unmet.shape).copy()
+        peak = xp.ones((b, m_count))
+        total_p = xp.full((b, m_count), float(horizon))
         cover = xp.zeros((b, horizon, c_count))
+        cache: dict[int, tuple[np.ndarray, tuple[Any, ...]]] = {}
         for t in range(horizon):
-            need = short_m[:, t]
-            rel = xp.where(start <= t, xp.minimum(releasable - released, need), 0.0)
-            released += rel
-            unmet += need - rel
-            left = xp.where(monthly > 0, (stock - released) / per_month, 0.0)  # months
-            cover[:, t] = (left[:, rep] * weights).sum(axis=1)
+            avail = xp.where(part[2] <= t, releasable - released, 0.0)
+            for code in np.unique(codes[:, t]):
+                if code == 0:
+                    continue
+                rows = np.flatnonzero(codes[:, t] == code)
+                bits = [k for k in range(len(plan.timed)) if code >> k & 1]
+                at = xp.asarray(rows)
+                if plan.inline:
+                    s, d, p, rel = _regime(plan, xp, bits, at, allocate, check, dev, avail[at])
+                else:  # stocks only at chain ends: each regime once, drawn after the fact
+                    if code not in cache:
+                        every = np.flatnonzero((codes == code).any(axis=1))
+                        slot = np.full(b, -1)
+                        slot[every] = np.arange(len(every))
+                        cache[code] = (slot, _regime(plan, xp, bits, xp.asarray(every),
+                                                     allocate, check, dev)[:3])
+                    slot, out = cache[code]
+                    s, d, p = (x[xp.asarray(slot[rows])] for x in out)
+                    rel = xp.minimum(avail[at], s / 12.0)
+                    s = xp.maximum(s - 12.0 * rel, 0.0)
+                released[at] += rel
+                unmet[at] += s[:, :, coi] / 12.0
+                dem[at] += (d[:, :, coi] - xp.asarray(d0)[None]) / 12.0
+                peak[at] = xp.maximum(peak[at], p)
+                total_p[at] += p - 1.0
+            left = (stock - released)[:, :, coi] / per_month[:, :, coi]
+            left = xp.where(monthly[:, :, coi] > 0, left, 0.0)  # months
+            cover[:, t] = (left * weights).sum(axis=1)
         out_short[a:z] = to_numpy(unmet)
-        out_dem[a:z] = to_numpy(dem_m.sum(axis=1) / 12.0)
-        out_price[a:z] = to_numpy(price_m.max(axis=1))
-        out_price_avg[a:z] = to_numpy(price_m.mean(axis=1))
+        out_dem[a:z] = to_numpy(dem)
+        out_price[a:z] = to_numpy(peak)
+        out_price_avg[a:z] = to_numpy(total_p / horizon)
         out_stock[a:z] = to_numpy(left)
         out_cover[a:z] = to_numpy(cover)
         if progress is not None:
@@ -459,4 +550,5 @@ def run_scenario(
         price_multiplier=out_price, price_multiplier_avg=out_price_avg,
         stockpile_months=out_stock, cover_path=out_cover,
         assumptions={k: values[k] for k in values if k.startswith("stress_")},
+        stock_chains=tuple(plan.chains),
     )

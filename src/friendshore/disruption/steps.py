@@ -7,7 +7,9 @@ are annual rates in the market's unit. Notation (see docs/stress.md):
 - ``D0 = F.sum(0)`` base demand, ``P0 = F.sum(1)`` base production, ``K`` capacity;
 - ``o[b, i]``  share of i's output lost (outages, upstream shortfall);
 - ``c[b, e, j]`` share of exporter e's flow to j withheld (0..1);
-- ``s[b, j]``  demand surge (0.2 = +20 %).
+- ``s[b, j]``  demand surge (0.2 = +20 %);
+- ``a[b, e, i]`` share of i's output made from exporter e's material (origin-aware
+  restrictions), ``r[b, e, j]`` share of that content withheld from j.
 
 The allocation rounds use :func:`fill` (equal-share filling of gaps from a pool), which the
 LP reference in :mod:`.reference` replaces by a linear programme with the same optimum.
@@ -56,12 +58,18 @@ def fill(pool: Any, need: Any) -> tuple[Any, Any]:
     return need * phi, pool * psi
 
 
-def withhold(F: Any, o: Any, exporters: Any, cut: Any, surge: Any) -> tuple[Any, Any, Any]:
+def withhold(
+    F: Any, o: Any, exporters: Any, cut: Any, surge: Any,
+    content: Any | None = None, content_cut: Any | None = None,
+) -> tuple[Any, Any, Any]:
     """Step 1: remove lost output and withheld exports from every consumer's receipts.
 
-    received_j = D0_j − Σ_i o_i F_ij − Σ_e c_ej (1 − o_e) F_ej;  demand_j = D0_j (1 + s_j);
-    gap_j = max(0, demand_j − received_j). ``exporters`` indexes the restricting exporters
-    (length E) and ``cut`` is (B, E, N). Returns (received, demand, gap).
+    received_j = D0_j − Σ_i o_i F_ij − Σ_e c_ej (1 − o_e) F_ej
+                 − Σ_e r_ej Σ_{i≠j} a_ei (1 − o_i) F_ij;
+    demand_j = D0_j (1 + s_j); gap_j = max(0, demand_j − received_j). ``exporters`` indexes
+    the restricting exporters (length E) and ``cut`` is (B, E, N). ``content`` (B, E', N)
+    and ``content_cut`` (B, E', N) are the origin-aware terms (own use, i = j, is never
+    withheld). Returns (received, demand, gap).
     """
     xp = xp_of(o)
     d0 = F.sum(axis=0)
@@ -70,6 +78,10 @@ def withhold(F: Any, o: Any, exporters: Any, cut: Any, surge: Any) -> tuple[Any,
         rows = F[exporters]  # (E, N)
         keep = 1.0 - o[:, exporters]  # (B, E)
         lost = lost + xp.einsum("ben,be,en->bn", cut, keep, rows)
+    if content is not None:
+        off = F - xp.diag(xp.diag(F))  # deliveries to others
+        carried = (content * (1.0 - o)[:, None, :]) @ off  # (B, E', N) content received
+        lost = lost + (content_cut * carried).sum(axis=1)
     received = xp.maximum(d0[None, :] - lost, 0.0)
     demand = d0[None, :] * (1.0 + surge)
     return received, demand, xp.maximum(demand - received, 0.0)
@@ -157,20 +169,27 @@ def market_step(
     eps_d: float,
     pmax: float,
     allocate: Allocator = fill,
+    content: Any | None = None,
+    content_cut: Any | None = None,
 ) -> MarketOutcome:
     """Steps 1–3 for one market: withhold, reroute spare capacity, clear the market.
 
     Restricting exporters (any cut > 0 in a draw) offer no spare capacity in that draw.
     Spare capacity is ``utilisation``·(K − P0)·(1 − o) plus new capacity; the idle rest is
-    what the price response can call on.
+    what the price response can call on. Under origin-aware restrictions (``content``,
+    ``content_cut``, see :func:`withhold`) a third country's idle capacity counts only its
+    input not restricted: slack_i × (1 − min(1, Σ_e max_j r_ej · a_ei)).
     """
     xp = xp_of(outage)
-    received, demand, gap = withhold(F, outage, exporters, cut, surge)
+    received, demand, gap = withhold(F, outage, exporters, cut, surge, content, content_cut)
     slack = xp.maximum(capacity - F.sum(axis=1), 0.0)[None, :] * (1.0 - outage)
     if len(exporters):
         blocked = xp.zeros_like(outage, dtype=bool)
         blocked[:, exporters] = cut.max(axis=2) > 0
         slack = xp.where(blocked, 0.0, slack)
+    if content is not None:
+        tied = (content_cut.max(axis=2)[:, :, None] * content).sum(axis=1)
+        slack = slack * (1.0 - xp.minimum(tied, 1.0))
     quick = utilisation * slack + new_capacity
     given, quick_left = reroute(gap, quick, allies, allocate)
     residual = gap - given

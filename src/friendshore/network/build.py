@@ -31,8 +31,9 @@ Per (commodity, stage) market (see docs/stress.md, "Network"):
 - **capacity**: from the store where known (never below production), else production ×
   (1 + ``stress_spare_capacity``).
 - **demand**: apparent consumption, the column sums of flows.
-- **stockpile_months**: the ``stress_stockpile_months*`` assumptions (or the commodity's own
-  ``<commodity>_stockpile_months_by_country`` assumption where one exists, e.g. LNG).
+- **stockpile_months**: the ``stress_stockpile_months*`` assumptions at the stages holders
+  keep (``stress_stockpile_stages``: mine and refine, never magnets), or the commodity's own
+  ``<commodity>_stockpile_months_by_country`` assumption where one exists, e.g. LNG.
 """
 
 from __future__ import annotations
@@ -77,7 +78,8 @@ _CONVERSION = {
 }
 #: Assumptions the network depends on (part of the cache key).
 _NETWORK_ASSUMPTIONS = ("stress_spare_capacity", "stress_lumped_trade_share",
-                        "stress_calibration_tolerance_pp", *_CONVERSION.values())
+                        "stress_calibration_tolerance_pp", "stress_stockpile_stages",
+                        *_CONVERSION.values())
 
 
 @cache
@@ -133,11 +135,21 @@ def calibration(store: Store, net: SupplyNetwork, values: Assumptions) -> pd.Dat
                              float(values["stress_calibration_tolerance_pp"]))
 
 
-def stockpile_months(values: Assumptions, commodity: str, countries: Sequence[str]) -> np.ndarray:
-    """Stockpile held per country (months of demand) for one commodity, from the assumptions."""
+def stockpile_months(
+    values: Assumptions, commodity: str, countries: Sequence[str], stage: str | None = None
+) -> np.ndarray:
+    """Stockpile held per country (months of demand) for one commodity, from the assumptions.
+
+    The general stocks (``stress_stockpile_months*``) sit only at the stages their holders
+    keep (``stress_stockpile_stages``: JOGMEC holds raw materials and metals, not parts), so
+    with ``stage`` outside that list they are 0; a commodity's own
+    ``<commodity>_stockpile_months_by_country`` (LNG) applies at every stage it has.
+    """
     own = f"{commodity}_stockpile_months_by_country"
     if own in all_assumptions():
         by, default = values[own] or {}, 0.0
+    elif stage is not None and stage not in (values["stress_stockpile_stages"] or ()):
+        return np.zeros(len(countries))
     else:
         by = values["stress_stockpile_months_by_country"] or {}
         default = float(values["stress_stockpile_months"])
@@ -423,8 +435,8 @@ def _build(store: Store, values: Assumptions) -> SupplyNetwork:
             r = r[r["unit"] == info[m]["unit"]]
             for c, v in (_by_country(_pick_source(r)) if len(r) else {}).items():
                 target[k, cidx[c]] = max(v, production[k, cidx[c]]) if measure == "capacity" else v
-    stock = np.stack([stockpile_months(values, m[0], countries) for m in markets]) if markets \
-        else np.zeros((0, n))
+    stock = (np.stack([stockpile_months(values, c, countries, st) for c, st in markets])
+             if markets else np.zeros((0, n)))
     net = SupplyNetwork(
         countries=tuple(countries), markets=tuple(markets),
         units=tuple(info[m]["unit"] for m in markets), production=production,

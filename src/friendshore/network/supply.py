@@ -120,7 +120,8 @@ def toy_network() -> SupplyNetwork:
     """A small illustrative network (round numbers, not data) for doctests and tests.
 
     Markets: gallium refine (CHN supplies most, JPN imports 60 of 100 from CHN) and rare
-    earths mine -> component (magnets), so shortfalls propagate one stage down.
+    earths mine -> component (magnets), so shortfalls propagate one stage down. JPN holds 2
+    months of gallium and of rare-earth ore, no magnets.
     """
     countries = ("CHN", "USA", "JPN", "DEU", "AUS", "OTH")
     ix = {c: i for i, c in enumerate(countries)}
@@ -149,7 +150,7 @@ def toy_network() -> SupplyNetwork:
     production = flows.sum(axis=2)
     capacity = production * 1.1
     stock = np.zeros_like(production)
-    stock[:, ix["JPN"]] = 2.0
+    stock[:2, ix["JPN"]] = 2.0  # JOGMEC-like: raw materials and metals, no magnet stock
     return SupplyNetwork(
         countries=countries,
         markets=(("gallium", "refine"), ("rare_earths", "mine"), ("rare_earths", "component")),

@@ -198,7 +198,14 @@ Targets = Literal["all"] | list[str] | str
 
 
 class ExportRestriction(_Event):
-    """An exporter withholds a share ``cut`` of its exports of one commodity stage."""
+    """An exporter withholds a share ``cut`` of its exports of one commodity stage.
+
+    With ``origin`` the restriction follows the exporter's material abroad (China's rule of
+    9 October 2025 on foreign products containing Chinese rare earths): third countries'
+    deliveries of this stage to the targets are withheld in proportion to the exporter's
+    share of their input at the upstream stage, and their spare capacity counts only their
+    other input (docs/stress.md, "Origin-aware restrictions").
+    """
 
     kind: Literal["export_restriction"]
     exporter: Country
@@ -206,6 +213,7 @@ class ExportRestriction(_Event):
     stage: str
     cut: Dist = Fixed(value=1.0)
     targets: Targets = "all"
+    origin: bool = False
     start_month: Dist = Fixed(value=0.0)
     months: Dist = Fixed(value=12.0)
 
@@ -243,12 +251,16 @@ class StockpileRelease(_Event):
     """Countries release up to ``share`` of their stockpile from ``start_month`` on.
 
     ``stock_months`` overrides the stockpile held (months of demand); without it the named
-    assumptions ``stress_stockpile_months*`` apply. ``commodity`` limits it to one commodity.
+    assumptions ``stress_stockpile_months*`` apply. ``commodity`` limits it to one commodity
+    and ``stage`` to one stage; without ``stage`` a stock sits at the stages its holder keeps
+    (``stress_stockpile_stages``), so a magnet stock exists only where a scenario names
+    ``stage: component``.
     """
 
     kind: Literal["stockpile_release"]
     countries: Targets = "all"
     commodity: str | None = None
+    stage: str | None = None
     share: Dist = Fixed(value=1.0)
     stock_months: Dist | None = None
     start_month: Dist = Fixed(value=0.0)
@@ -377,11 +389,19 @@ def validate_names(scenario: Scenario, network: Any) -> Assumptions:
                     raise UnknownNameError(
                         "commodity", ev.commodity, network.commodities, where=f"{where}.commodity"
                     )
+                if ev.stage is not None and ev.stage not in STAGES:
+                    raise UnknownNameError("stage", ev.stage, STAGES, where=f"{where}.stage")
                 continue
             m = network.market(ev.commodity, ev.stage, where=where)
             if isinstance(ev, ExportRestriction):
                 resolve_targets(ev.targets, where=f"{where}.targets")
                 _check_producer(network, m, ev.exporter, f"{where}.exporter")
+                if ev.origin and network.stages_of(ev.commodity).index(ev.stage) == 0:
+                    raise ScenarioError(
+                        f"origin: true traces the exporter's material through the upstream "
+                        f"stage, and {ev.commodity}/{ev.stage} has none "
+                        f"(stages: {', '.join(network.stages_of(ev.commodity))})",
+                        path=f"{where}.origin")
             elif isinstance(ev, ProductionOutage):
                 _check_producer(network, m, ev.country, f"{where}.country")
             elif isinstance(ev, DemandSurge):
