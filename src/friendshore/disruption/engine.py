@@ -205,7 +205,7 @@ class _Plan:
     utilisation: float
     pmax: float
     chains: list[tuple[int, ...]]  # per reported market: itself and its upstream markets
-    inline: bool  # some stock sits at a stage with a downstream market: step month by month
+    feeding: list[int]  # markets holding stock that feed another market (stepped inline)
 
 
 def _mask(sub_codes: Sequence[str], members: tuple[str, ...] | None) -> np.ndarray:
@@ -327,7 +327,8 @@ def _plan(
         allies=allies, timed=timed, stock0=stock0, release_share=share, release_start=start,
         utilisation=float(values["stress_spare_utilisation"]),
         pmax=float(values["stress_max_price_multiplier"]),
-        chains=chains, inline=bool(feeding) and bool((stock0[:, feeding] > 0).any()),
+        chains=chains,
+        feeding=[m for m in feeding if (stock0[:, m] > 0).any()],
     )
 
 
@@ -426,6 +427,65 @@ def _regime(
     return short, demand, price, released
 
 
+def _month(
+    plan: _Plan, xp: Any, code: int, rows: np.ndarray, every: np.ndarray, avail: Any,
+    cache: dict[tuple[int, ...], tuple[np.ndarray, tuple[Any, ...]]], allocate: Allocator,
+    check: bool, dev: dict[str, Any],
+) -> tuple[Any, Any, Any, Any]:
+    """One month of regime ``code`` for draws ``rows`` (of the chunk) with stock ``avail``
+    (rows, M, N) that may be released: annual shortfall after release and demand (rows, M,
+    N), price (rows, M) and the stock released (rows, M, N, t).
+
+    A regime is computed once for all draws ``every`` that meet it (no stock released) and
+    once per stock holder h at a market m that feeds another, with h's shortfall at m fully
+    covered. A draw with one such stock left takes the covered result for the share
+    f = min(1, avail / need) of the month and the uncovered one for the rest (the stock runs
+    out within the month); a draw with several is stepped exactly (:func:`_regime` with
+    ``avail``). Stock at the end of a chain is then drawn against what is left short.
+    """
+    bits = [k for k in range(len(plan.timed)) if code >> k & 1]
+
+    def cached(key: tuple[int, ...], cover: tuple[int, int] | None) -> tuple[Any, ...]:
+        if key not in cache:
+            slot = np.full(int(every.max()) + 1, -1)
+            slot[every] = np.arange(len(every))
+            full = None
+            if cover is not None:
+                full = xp.zeros((len(every), len(plan.markets), len(plan.countries)))
+                full[:, cover[0], cover[1]] = np.inf
+            cache[key] = (slot, _regime(plan, xp, bits, xp.asarray(every), allocate, check,
+                                        dev, full))
+        slot, out = cache[key]
+        return tuple(x[xp.asarray(slot[rows])] for x in out)
+
+    s, d, p, rel = cached((code,), None)  # fancy indexing: copies, safe to write
+    if plan.feeding:
+        n = len(plan.countries)
+        live = to_numpy(avail[:, plan.feeding] > 0).reshape(len(rows), -1)
+        count = live.sum(axis=1)
+        many = np.flatnonzero(count > 1)
+        if len(many):
+            out = _regime(plan, xp, bits, xp.asarray(rows[many]), allocate, check, dev,
+                          avail[xp.asarray(many)])
+            for x, y in zip((s, d, p, rel), out, strict=True):
+                x[xp.asarray(many)] = y
+        pair = live.argmax(axis=1)
+        for k in np.unique(pair[count == 1]):
+            m, h = plan.feeding[k // n], k % n
+            one = np.flatnonzero((count == 1) & (pair == k))
+            sc, dc, pc, rc = cached((code, m, h), (m, h))
+            sub = xp.asarray(one)
+            need = rc[sub, m, h]
+            ok = need > 0
+            f = xp.where(ok, xp.minimum(1.0, avail[sub, m, h] / xp.where(ok, need, 1.0)), 1.0)
+            for x, y in ((s, sc), (d, dc)):
+                x[sub] = f[:, None, None] * y[sub] + (1.0 - f[:, None, None]) * x[sub]
+            p[sub] = f[:, None] * pc[sub] + (1.0 - f[:, None]) * p[sub]
+            rel[sub, m, h] = f * need
+    extra = xp.minimum(avail - rel, s / 12.0)
+    return xp.maximum(s - 12.0 * extra, 0.0), d, p, rel + extra
+
+
 def run_scenario(
     scenario: Scenario,
     network: SupplyNetwork,
@@ -503,28 +563,17 @@ def run_scenario(
         peak = xp.ones((b, m_count))
         total_p = xp.full((b, m_count), float(horizon))
         cover = xp.zeros((b, horizon, c_count))
-        cache: dict[int, tuple[np.ndarray, tuple[Any, ...]]] = {}
+        cache: dict[tuple[int, ...], tuple[np.ndarray, tuple[Any, ...]]] = {}
         for t in range(horizon):
             avail = xp.where(part[2] <= t, releasable - released, 0.0)
             for code in np.unique(codes[:, t]):
                 if code == 0:
                     continue
                 rows = np.flatnonzero(codes[:, t] == code)
-                bits = [k for k in range(len(plan.timed)) if code >> k & 1]
+                every = np.flatnonzero((codes == code).any(axis=1))
                 at = xp.asarray(rows)
-                if plan.inline:
-                    s, d, p, rel = _regime(plan, xp, bits, at, allocate, check, dev, avail[at])
-                else:  # stocks only at chain ends: each regime once, drawn after the fact
-                    if code not in cache:
-                        every = np.flatnonzero((codes == code).any(axis=1))
-                        slot = np.full(b, -1)
-                        slot[every] = np.arange(len(every))
-                        cache[code] = (slot, _regime(plan, xp, bits, xp.asarray(every),
-                                                     allocate, check, dev)[:3])
-                    slot, out = cache[code]
-                    s, d, p = (x[xp.asarray(slot[rows])] for x in out)
-                    rel = xp.minimum(avail[at], s / 12.0)
-                    s = xp.maximum(s - 12.0 * rel, 0.0)
+                s, d, p, rel = _month(plan, xp, code, rows, every, avail[at], cache, allocate,
+                                      check, dev)
                 released[at] += rel
                 unmet[at] += s[:, :, coi] / 12.0
                 dem[at] += (d[:, :, coi] - xp.asarray(d0)[None]) / 12.0

@@ -73,7 +73,8 @@ def withhold(
     """
     xp = xp_of(o)
     d0 = F.sum(axis=0)
-    lost = o @ F
+    hit = xp.flatnonzero(o.any(axis=0))  # producers losing output in some draw (few)
+    lost = o[:, hit] @ F[hit]
     if len(exporters):
         rows = F[exporters]  # (E, N)
         keep = 1.0 - o[:, exporters]  # (B, E)
