@@ -51,7 +51,9 @@ import pandas as pd
 
 from ..assumptions import Assumptions, all_assumptions
 from ..conventions.commodities import all_commodities, derived_series
+from ..conventions.countries import validate_iso3
 from ..errors import FriendshoreError, IngestError
+from ..readers.trade import magnet_import_shares
 from ..scenario.spec import STAGES
 from ..store import Store
 from ..store.queries_stress import (
@@ -76,10 +78,18 @@ _CONVERSION = {
     ("rare_earths", "mine"): "stress_ree_mine_per_magnet_ree",
     ("rare_earths", "refine"): "stress_ree_magnet_ree_per_magnet",
 }
+#: Markets whose production is partly published tonnages by country (a named assumption);
+#: the countries it does not name keep the trade-based estimate.
+_PRODUCTION_POINTS = {("rare_earths", "component"): "rare_earths_magnet_production_t"}
+#: Importers whose magnet imports are split by origin as in BACI 2018–2024.
+_MAGNET_MARKET, _MAGNET_IMPORTERS = ("rare_earths", "component"), ("JPN", "USA")
+#: Market whose importers' China share is a named assumption (no bilateral data).
+_CHINA_SHARE = {("rare_earths", "refine"): "rare_earths_refine_china_import_share"}
 #: Assumptions the network depends on (part of the cache key).
 _NETWORK_ASSUMPTIONS = ("stress_spare_capacity", "stress_lumped_trade_share",
                         "stress_calibration_tolerance_pp", "stress_stockpile_stages",
-                        *_CONVERSION.values())
+                        "rare_earths_magnet_import_source_years", *_CONVERSION.values(),
+                        *_PRODUCTION_POINTS.values(), *_CHINA_SHARE.values())
 
 
 @cache
@@ -285,6 +295,110 @@ def _salient(sal: pd.DataFrame, commodity: str, variables: list[str], unit: str,
     return float(full.loc[full["year"] == best, "value"].sum()), best
 
 
+def _named_production(
+    values: Assumptions, market: tuple[str, str], production: dict[str, float]
+) -> tuple[dict[str, float], str]:
+    """Production with the countries of the market's ``_PRODUCTION_POINTS`` assumption set
+    to their published tonnage; returns it and a note naming them ('' if none)."""
+    name = _PRODUCTION_POINTS.get(market)
+    points = {validate_iso3(c, where=name): float(v) for c, v in
+              ((values[name] or {}) if name else {}).items()}
+    if not points:
+        return production, ""
+    return {**production, **points}, f"{', '.join(sorted(points))} from {name}"
+
+
+def _calibrate_columns(
+    flows: np.ndarray, columns: dict[int, tuple[float, float, np.ndarray]]
+) -> np.ndarray:
+    """Flows with several importers' supplies set at once, every production unchanged.
+
+    ``columns`` maps importer j -> (demand D_j, own use u_j, weights w_j): j keeps u_j of
+    its own output and imports D_j − u_j split over the other producers in proportion to
+    w_j, each capped at what it has left after the importers before j (:func:`_water_fill`).
+    Every producer's other deliveries then shrink or grow in proportion so that its output
+    is unchanged: F_ik ← F_ik (P_i − Σ_j F'_ij) / Σ_{k∉J} F_ik for k outside the importers J
+    (own use absorbs it where it delivers nothing else).
+    """
+    f = flows.copy()
+    prod = f.sum(axis=1)
+    left = prod.copy()
+    fixed = np.zeros_like(f)
+    for j, (demand, own, weights) in columns.items():
+        own = min(own, left[j], demand)
+        caps = left.copy()
+        caps[j] = 0.0
+        col = _water_fill(np.where(caps > 0, weights, 0.0), demand - own, caps)
+        col[j] = own
+        fixed[:, j] = col
+        left -= col
+    cols = list(columns)
+    rest = np.ones(f.shape[1], dtype=bool)
+    rest[cols] = False
+    for i in range(len(prod)):
+        others = f[i, rest].sum()
+        keep = prod[i] - fixed[i, cols].sum()
+        if others > 0:
+            f[i, rest] *= keep / others
+        elif rest[i]:
+            f[i, i] = keep
+        else:  # only importers' columns: the rest of its output stays in its own column
+            fixed[i, i] += keep
+        f[i, cols] = fixed[i, cols]
+    return f
+
+
+def _import_sources(
+    values: Assumptions, markets: list[tuple[str, str]], flows: np.ndarray,
+    countries: list[str], methods: list[str],
+) -> None:
+    """Split named importers' supplies by their published origins, in place.
+
+    Magnets (``rare_earths``/``component``): Japan's and the US's imports follow the mean
+    BACI 2018–2024 origin value shares (``rare_earths_magnet_import_source_years``); each
+    keeps its own use. Separated rare earths (``rare_earths``/``refine``): China supplies the
+    share ``rare_earths_refine_china_import_share`` of each named importer's imports, the
+    other producers the rest in proportion to what they supplied it before. Importers keep
+    their demand and producers their output (:func:`_calibrate_columns`).
+    """
+    cidx = {c: i for i, c in enumerate(countries)}
+    if _MAGNET_MARKET in markets:
+        k = markets.index(_MAGNET_MARKET)
+        first, last = (int(y) for y in values["rare_earths_magnet_import_source_years"])
+        shares = magnet_import_shares(first, last)
+        columns = {}
+        for code in _MAGNET_IMPORTERS:
+            rows = shares[(shares["importer"] == code) & shares["exporter"].isin(cidx)]
+            if code not in cidx or rows.empty:
+                continue
+            w = np.zeros(len(countries))
+            w[rows["exporter"].map(cidx).to_numpy()] = rows["share"].to_numpy()
+            j = cidx[code]
+            columns[j] = (float(flows[k][:, j].sum()), float(flows[k][j, j]), w)
+        flows[k] = _calibrate_columns(flows[k], columns)
+        methods[k] += (f"; JPN and USA imports split by BACI {first}-{last} origin value "
+                       "shares")
+    for market, name in _CHINA_SHARE.items():
+        if market not in markets or "CHN" not in cidx:
+            continue
+        k, cn = markets.index(market), cidx["CHN"]
+        columns = {}
+        for code, share in (values[name] or {}).items():
+            if code not in cidx or code == "CHN":
+                continue
+            j = cidx[code]
+            others = flows[k][:, j].copy()
+            others[[j, cn]] = 0.0
+            if others.sum() <= 0:
+                others = flows[k].sum(axis=1)
+                others[[j, cn]] = 0.0
+            w = (1.0 - float(share)) * others / max(others.sum(), 1e-300)
+            w[cn] = float(share)
+            columns[j] = (float(flows[k][:, j].sum()), float(flows[k][j, j]), w)
+        flows[k] = _calibrate_columns(flows[k], columns)
+        methods[k] += f"; China's share of named importers' imports from {name}"
+
+
 def _us_targets(store: Store, info: dict[tuple[str, str], dict[str, Any]]) -> dict[
         tuple[str, str], tuple[float | None, float | None, str]]:
     """US (demand, production, label) per calibrated market from the USGS salient data, the
@@ -355,12 +469,13 @@ def _build(store: Store, values: Assumptions) -> SupplyNetwork:
             production = t.groupby("exporter")["quantity"].sum().to_dict()
         if not production:
             continue
+        production, named = _named_production(values, market, production)
         info[market] = {"production": production, "trade": t, "unit": unit or t["unit"].iloc[0],
                         "year": year or int(t["year"].iloc[0]), "from_exports": from_exports,
                         "lumped": len(t) > 0 and set(t["hs6"]) <= lumped_codes(),
                         "prod_source": (
                             p["source"].iloc[0] if len(p) and not from_exports
-                            else "exports (estimate)")}
+                            else "exports (estimate)") + (f"; {named}" if named else "")}
     targets = _us_targets(store, info)
     for m, d in info.items():
         if not d["lumped"]:
@@ -426,6 +541,7 @@ def _build(store: Store, values: Assumptions) -> SupplyNetwork:
                 flows[k] = _calibrate_importer(flows[k], us, targets[m][0], imports,
                                                own_first=not len(t))
             methods[-1] += "; US calibrated to " + targets[m][2]
+    _import_sources(values, markets, flows, countries, methods)
     capacity = production * (1.0 + float(values["stress_spare_capacity"]))
     reserves = np.full((mcount, n), np.nan)
     for measure, target in (("capacity", capacity), ("reserves", reserves)):

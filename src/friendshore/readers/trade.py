@@ -37,7 +37,7 @@ from ._csv import (
     require_values,
 )
 
-__all__ = ["KIND", "load", "read", "shipped", "shipped_comtrade"]
+__all__ = ["KIND", "load", "magnet_import_shares", "read", "shipped", "shipped_comtrade"]
 
 KIND = "baci"
 FOLDER = "trade"
@@ -45,6 +45,7 @@ BACI_FILE = "baci_hs17_2024_critical_materials.csv.gz"
 TOP_FILE = "baci_hs17_critical_materials_topflows_2018_2024.csv.gz"
 COMTRADE_FILE = "comtrade_2024_reported_critical_materials.csv.gz"
 CODES_FILE = "baci_country_codes_V202601.csv"
+MAGNET_ORIGIN_FILE = "baci_hs17_850511_imports_JPN_USA_by_origin_2018_2024.csv"
 
 _BACI = ("year", "exporter_iso3", "importer_iso3", "hs6", "value_kusd", "qty_t")
 _TOP = ("year", "material", "exporter_iso2", "importer_iso2", "value_usd", "qty_t")
@@ -116,6 +117,36 @@ def _map_codes(codes: pd.Series, table: dict[str, str] | None, name: str, field:
                               field=field)
         out[code] = iso
     return codes.map(out)
+
+
+@cache
+def magnet_import_shares(first: int, last: int, path: str | Path | None = None) -> pd.DataFrame:
+    """Japan's and the US's magnet (HS 850511) imports by origin: the mean over the years
+    ``first``..``last`` of each origin's yearly share of the importer's import value (an
+    origin absent in a year counts 0 that year). Columns importer, exporter (ISO3), share;
+    the shares of one importer sum to 1. Reads ``data/trade/`` + MAGNET_ORIGIN_FILE."""
+    path = Path(path) if path else package_file(FOLDER, MAGNET_ORIGIN_FILE)
+    cols = ("year", "importer_iso2", "exporter_iso2", "value_usd", "hs6")
+    raw = read_table(path, cols)
+    name = path.name
+    require_values(raw, cols, name)
+    reject_first(raw["hs6"].str.strip() != "850511", raw, "hs6", "not HS 850511: {value!r}",
+                 name)
+    iso2 = _iso2_to_iso3()
+    df = pd.DataFrame({
+        "year": numbers(raw, "year", name).astype(int),
+        "importer": _map_codes(raw["importer_iso2"].str.strip(), iso2, name, "importer_iso2"),
+        "exporter": _map_codes(raw["exporter_iso2"].str.strip(), iso2, name, "exporter_iso2"),
+        "value": numbers(raw, "value_usd", name, lower=0.0),
+    })
+    df = df[df["year"].between(first, last)]
+    if df.empty:
+        raise IngestError(f"no rows for the years {first}-{last}", file=name, field="year")
+    df["share"] = df["value"] / df.groupby(["year", "importer"])["value"].transform("sum")
+    years = df.groupby("importer")["year"].nunique()
+    out = df.groupby(["importer", "exporter"], as_index=False)["share"].sum()
+    out["share"] /= out["importer"].map(years)
+    return out
 
 
 def _hs6(raw: pd.DataFrame, field: str, name: str) -> pd.Series:
