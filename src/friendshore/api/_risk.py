@@ -35,6 +35,7 @@ from ..conventions.commodities import (
 )
 from ..conventions.countries import group_members, validate_iso3
 from ..errors import FriendshoreError, UnknownNameError
+from ..iomodel.enduse import price_table
 from ..metrics.concentration import concentration_table, scale_wgi
 from ..metrics.crm import eu_supply_risk, sourcing_hhi_wgi
 from ..metrics.exposure import import_shares, net_import_reliance, reserves_to_production
@@ -64,6 +65,7 @@ _EXTRA = [
     "trade_year", "trade_hs6", "jpn_sourcing_hhi_wgi", "jpn_supply_risk", "eol_rir", "si_sr",
     "eu_production", "eu_net_imports_t", "eu_import_reliance", "eu_sourcing_hhi_wgi",
     "eu_supply_risk_ec2017", "eu_sr_bottleneck", "share_basis", "world_exports",
+    "price_usd_per_t", "world_value_usd",
 ]
 _KEYS = ["commodity", "stage"]
 #: Columns the parts of ``risk()`` contribute (besides the documented fields and extras).
@@ -443,6 +445,10 @@ def _risk_table(
     units = {c.slug: c.unit for c in all_commodities().values()}
     out["unit"] = out["unit"].fillna(out["commodity"].map(units))
     out["r_p_years"] = reserves_to_production(out["world_reserves"], out["world_production"])
+    prices = price_table().set_index(_KEYS)["price_usd_per_t"]  # one price table: the bridge's
+    out["price_usd_per_t"] = [prices.get((c, s), np.nan)
+                              for c, s in zip(out["commodity"], out["stage"], strict=True)]
+    out["world_value_usd"] = out["world_production"] * out["price_usd_per_t"]
     out["eol_rir"] = _per_key(a["risk_eol_rir"], out["commodity"])
     out["si_sr"] = _per_key(a["risk_si_sr"], out["commodity"])
     out["eu_supply_risk"] = eu_supply_risk(out["hhi_wgi"], out["eol_rir"], out["si_sr"])

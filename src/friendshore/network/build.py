@@ -53,6 +53,7 @@ from ..assumptions import Assumptions, all_assumptions
 from ..conventions.commodities import all_commodities, derived_series
 from ..conventions.countries import validate_iso3
 from ..errors import FriendshoreError, IngestError
+from ..readers import ree_elements
 from ..readers.trade import magnet_import_shares
 from ..scenario.spec import STAGES
 from ..store import Store
@@ -88,7 +89,8 @@ _CHINA_SHARE = {("rare_earths", "refine"): "rare_earths_refine_china_import_shar
 #: Assumptions the network depends on (part of the cache key).
 _NETWORK_ASSUMPTIONS = ("stress_spare_capacity", "stress_lumped_trade_share",
                         "stress_calibration_tolerance_pp", "stress_stockpile_stages",
-                        "rare_earths_magnet_import_source_years", *_CONVERSION.values(),
+                        "rare_earths_magnet_import_source_years", "rare_earths_ore_by_country",
+                        "rare_earths_ore_default", *_CONVERSION.values(),
                         *_PRODUCTION_POINTS.values(), *_CHINA_SHARE.values())
 
 
@@ -399,6 +401,35 @@ def _import_sources(
         methods[k] += f"; China's share of named importers' imports from {name}"
 
 
+def _element_supply(sup: pd.DataFrame, values: Assumptions) -> pd.DataFrame:
+    """``sup`` with the element rows re-derived under the ore assumptions in force (the store
+    holds them for the shipped defaults; see :mod:`friendshore.readers.ree_elements`)."""
+    if not any(k.startswith("rare_earths_ore") for k in values.overrides):
+        return sup
+    base = sup[sup["source"] != ree_elements.SOURCE].assign(scenario=None)
+    rows = ree_elements.element_rows(base, ree_elements.read(ree_elements.shipped()[0]),
+                                     values).assign(source=ree_elements.SOURCE)
+    return pd.concat([base.drop(columns="scenario"), rows[sup.columns]], ignore_index=True)
+
+
+def _element_flows(markets: list[tuple[str, str]], flows: np.ndarray,
+                   methods: list[str]) -> None:
+    """Element markets' flows, in place: each producer ships its element output where it
+    ships its rare earths at the same stage (no element trade data): F^e_ij = P^e_i ·
+    F_ij / P_i, own use where the producer has no rare-earth flows."""
+    for k, (commodity, stage) in enumerate(markets):
+        if commodity not in ree_elements.ELEMENTS or ("rare_earths", stage) not in markets:
+            continue
+        ref = flows[markets.index(("rare_earths", stage))]
+        p_ref, p_e = ref.sum(axis=1), flows[k].sum(axis=1)
+        pattern = np.divide(ref, p_ref[:, None], out=np.zeros_like(ref), where=p_ref[:, None] > 0)
+        none = p_ref <= 0
+        pattern[none, :] = 0.0
+        pattern[np.flatnonzero(none), np.flatnonzero(none)] = 1.0
+        flows[k] = p_e[:, None] * pattern
+        methods[k] = f"destination shares of rare_earths/{stage} (no element trade data)"
+
+
 def _us_targets(store: Store, info: dict[tuple[str, str], dict[str, Any]]) -> dict[
         tuple[str, str], tuple[float | None, float | None, str]]:
     """US (demand, production, label) per calibrated market from the USGS salient data, the
@@ -438,7 +469,7 @@ def _lumped_scale(
 
 
 def _build(store: Store, values: Assumptions) -> SupplyNetwork:
-    sup = observed_supply(store)
+    sup = _element_supply(observed_supply(store), values)
     sup = pd.concat([sup, *(sup[(sup["commodity"] == src[0]) & (sup["stage"] == src[1])]
                              .assign(commodity=dst[0], stage=dst[1])
                              for dst, src in derived_series().items())], ignore_index=True)
@@ -542,6 +573,7 @@ def _build(store: Store, values: Assumptions) -> SupplyNetwork:
                                                own_first=not len(t))
             methods[-1] += "; US calibrated to " + targets[m][2]
     _import_sources(values, markets, flows, countries, methods)
+    _element_flows(markets, flows, methods)
     capacity = production * (1.0 + float(values["stress_spare_capacity"]))
     reserves = np.full((mcount, n), np.nan)
     for measure, target in (("capacity", capacity), ("reserves", reserves)):

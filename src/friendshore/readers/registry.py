@@ -24,6 +24,7 @@ __all__ = ["READERS", "load_shipped", "reader"]
 READERS: dict[str, str] = {
     "usgs-mcs": "usgs_mcs",
     "iea": "iea",
+    "ree-elements": "ree_elements",  # derived from the two above: load after them
     "unctad-shipbuilding": "ships",
     "sipri-milex": "defense",
     "lng": "lng",

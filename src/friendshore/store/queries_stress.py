@@ -6,7 +6,7 @@ import pandas as pd
 
 from .store import Store
 
-__all__ = ["network_signature", "observed_supply", "trade_quantities",
+__all__ = ["network_signature", "observed_supply", "rare_earth_production", "trade_quantities",
            "us_import_sources", "us_net_import_reliance", "us_salient_values"]
 
 
@@ -20,6 +20,18 @@ def observed_supply(store: Store) -> pd.DataFrame:
         WHERE scenario IS NULL AND measure IN ('production', 'capacity', 'reserves')
         """
     )
+
+
+def rare_earth_production(store: Store) -> pd.DataFrame:
+    """Every production row of ``rare_earths`` and ``magnet_rare_earths`` (all columns), read
+    on the store's own connection so that a loader inside a build transaction sees the rows
+    loaded before it (the element series derive from them)."""
+    return store.con.execute(
+        """
+        SELECT * FROM supply
+        WHERE commodity IN ('rare_earths', 'magnet_rare_earths') AND measure = 'production'
+        """
+    ).df()
 
 
 def trade_quantities(store: Store) -> pd.DataFrame:
