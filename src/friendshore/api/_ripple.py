@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..assumptions import Assumptions, all_assumptions
-from ..errors import ScenarioError, UnknownNameError
+from ..errors import ScenarioError
 from ..iomodel import iomath
 from ..iomodel.bridge import (
     bridge_table,
@@ -172,11 +172,8 @@ def stress_gdp(result: Any, country: str, top: int = 5) -> dict[str, Any]:
     impacts, missing = [], []
     for commodity in commodities:
         arrays = result.market_arrays(country, commodity)
-        try:
-            g = gdp_change(country, commodity, arrays["shortfall_share"],
-                           arrays["price_multiplier_avg"], a, years=years)
-        except UnknownNameError:  # not in the first-use bridge (e.g. a rare-earth element)
-            g = None
+        g = gdp_change(country, commodity, arrays["shortfall_share"],
+                       arrays["price_multiplier_avg"], a, years=years)
         (impacts if g is not None else missing).append(g if g is not None else commodity)
     if not impacts:
         return {**empty, "gdp_not_modelled": missing}

@@ -30,7 +30,6 @@ import numpy as np
 
 from ..assumptions import Assumptions
 from ..disruption.engine import StressResult, run_scenario
-from ..errors import UnknownNameError
 from ..iomodel.gdp import gdp_change
 from ..network.supply import SupplyNetwork
 from ..scenario.spec import Fixed, NewCapacity, Scenario, read_scenario_file
@@ -165,12 +164,9 @@ def _gdp_loss(res: StressResult, m: int, country: str, a: Assumptions) -> np.nda
     key = (id(res), m, country, repr(sorted(a.overrides.items())))
     if key not in _GDP:
         # Priced like the stress output: horizon-average price over the scenario's horizon.
-        try:
-            impact = gdp_change(country, commodity, res.shortfall_share[:, m, c],
-                                res.price_multiplier_avg[:, m], a,
-                                years=res.scenario.horizon_months / 12.0)
-        except UnknownNameError:  # not in the first-use bridge (a rare-earth element)
-            impact = None
+        impact = gdp_change(country, commodity, res.shortfall_share[:, m, c],
+                            res.price_multiplier_avg[:, m], a,
+                            years=res.scenario.horizon_months / 12.0)
         _GDP[key] = (res, None if impact is None else -impact.total_usd)
     return _GDP[key][1]
 
