@@ -81,7 +81,8 @@ def test_bad_cell_names_file_row_and_field(tmp_path) -> None:
 
 def test_io_tables_are_listed_in_the_store_sources(store) -> None:
     got = store.query("SELECT source, first_year, last_year FROM sources WHERE kind = 'io-tables'")
-    assert set(got["source"]) == {"bea-io-summary", "mic-io-2015", "wiod-2013"}
+    assert set(got["source"]) == {"bea-io-summary", "bea-io-detail", "mic-io-2015",
+                                  "mic-io-2015-basic", "wiod-2013"}
 
 
 def test_reader_validates_each_shipped_folder() -> None:
