@@ -39,7 +39,8 @@ from ..errors import UnknownNameError
 from ..readers import io_tables as io
 from . import iomath
 
-__all__ = ["IOTable", "bea_table", "get_table", "mic_table", "wiod_table", "TABLES"]
+__all__ = ["IOTable", "bea_table", "competitive_to_domestic", "get_table", "industry_technology",
+           "mic_table", "wiod_table", "TABLES"]
 
 #: (country, default year/level) of each shipped national table; WIOD is "WIOD".
 TABLES = {"USA": ("bea", (2017, 2022, 2023), 2023), "JPN": ("mic", (13, 37, 185), 185),
@@ -74,6 +75,12 @@ class IOTable:
     notes: list[str] = field(default_factory=list)
     #: official Japanese names (MIC tables only)
     names_ja: list[str] | None = None
+
+    @property
+    def f0(self) -> np.ndarray:
+        """Final demand for domestic output as tabulated (exports in, imports out): the ``f₀``
+        that bounds final demand in the GDP model, with ``x = A x + f₀``."""
+        return self.f
 
     @property
     def n(self) -> int:
@@ -177,28 +184,44 @@ def bea_table(year: int = 2023) -> IOTable:
         M = pd.DataFrame(share, index=commodities, columns=industries + fd_cols) * use.loc[
             commodities, industries + fd_cols].fillna(0.0)
         notes.append(f"{year}: import matrix estimated from 2023 import shares of each Use cell")
-    M = M[industries + fd_cols]
-    # rows the import matrix leaves empty (some margins) get the import-proportionality split
-    gap = (M.sum(axis=1) == 0) & (imports_total != 0)
-    M.loc[gap] = use.loc[commodities, industries + fd_cols].fillna(0.0).loc[gap]
-    # scale each commodity's imports to the Use table's import column (F050) so rows balance
-    k = pd.Series(_safe_div(imports_total.to_numpy(), M.sum(axis=1).to_numpy()), index=commodities)
-    M_int, M_fd = M[industries].mul(k, axis=0), M[fd_cols].mul(k, axis=0)
-    U_d = U - M_int
-    f_d = E.sum(axis=1) - M_fd.sum(axis=1)
     V = make.loc[industries, commodities].fillna(0.0).to_numpy()
     q = make.loc["Total Commodity Output", commodities].to_numpy()
-    D = V * _safe_div(np.ones_like(q), q)[None, :]  # market shares, columns sum to 1
+    Z, f, m = industry_technology(U, E, M, imports_total, V, q)
     x = make.loc[industries, "Total Industry Output"].to_numpy()
     va_rows = use.loc[["V001", "V002", "V003"], industries].fillna(0.0)
     names = io.bea_labels()["industry"].reindex(industries).fillna("").tolist()
     construction = pd.Series({"23": 1.0})
     return IOTable(
         country="USA", source="bea", year=year, level=len(industries), labels=industries,
-        names=names, Z=D @ U_d.to_numpy(), x=x, f=D @ f_d.to_numpy(),
-        va=va_rows.sum().to_numpy(), m=M_int.sum().to_numpy(), comp=va_rows.loc["V001"].to_numpy(),
-        inputs_total=U, construction=construction, currency="USD", scale=1e6, notes=notes,
+        names=names, Z=Z, x=x, f=f, va=va_rows.sum().to_numpy(), m=m,
+        comp=va_rows.loc["V001"].to_numpy(), inputs_total=U, construction=construction,
+        currency="USD", scale=1e6, notes=notes,
     )
+
+
+def industry_technology(U: pd.DataFrame, E: pd.DataFrame, M: pd.DataFrame, imports: pd.Series,
+                        V: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Domestic industry × industry flows from BEA's Use, Make and Import tables.
+
+    ``U`` is commodities × industries, ``E`` commodities × final-demand columns (the import
+    column left out), ``M`` BEA's imports in each of those cells, ``imports`` each commodity's
+    total imports (minus the Use table's import column), ``V`` the Make table (industries ×
+    commodities) and ``q`` commodity output. Import rows the matrix leaves empty (some margins)
+    get the import-proportionality split; every row is scaled to ``imports`` so the rows balance.
+    With ``U_d = U − M_int``, ``e_d = E 1 − M_fd 1`` and market shares ``D = V q̂⁻¹``:
+    ``Z = D U_d``, ``f = D e_d`` (industry-technology assumption, BEA 2009 ch. 12). Returns
+    ``(Z, f, 1'M_int)``, the last being each industry's imported inputs.
+    """
+    n = U.shape[1]
+    M = M[list(U.columns) + list(E.columns)].to_numpy(dtype=float, copy=True)
+    u, e, imp = U.to_numpy(dtype=float), E.to_numpy(dtype=float), imports.to_numpy(dtype=float)
+    gap = (M.sum(axis=1) == 0) & (imp != 0)
+    M[gap] = np.hstack([u, e])[gap]
+    M *= _safe_div(imp, M.sum(axis=1))[:, None]
+    U_d = u - M[:, :n]
+    e_d = e.sum(axis=1) - M[:, n:].sum(axis=1)
+    D = V * _safe_div(np.ones_like(q), q)[None, :]  # market shares, columns sum to 1
+    return D @ U_d, D @ e_d, M[:, :n].sum(axis=0)
 
 
 @cache
@@ -208,18 +231,9 @@ def mic_table(level: int = 185) -> IOTable:
     t, lab = raw["table"], raw["labels"]
     sectors = [c for c in t.columns if c[:1].isdigit()]
     fd = [c for c in t.columns if c not in sectors and c != "Total"]
-    imp = [c for c in ("impo", "impd", "imta", "imtx") if c in fd]
-    exp = [c for c in ("expo", "expd") if c in fd]
-    dom = [c for c in fd if c not in imp + exp]
     va_rows = [r for r in t.index if r not in sectors and r not in ("Total", "ohcr")]
     X = t.loc[sectors, sectors].to_numpy()
-    imports = -t.loc[sectors, imp].sum(axis=1).to_numpy()
-    domestic_demand = X.sum(axis=1) + t.loc[sectors, dom].sum(axis=1).to_numpy()
-    mhat = _safe_div(imports, domestic_demand)
-    keep = 1.0 - mhat
-    Z = keep[:, None] * X
-    f = keep * t.loc[sectors, dom].sum(axis=1).to_numpy() + t.loc[sectors, exp].sum(
-        axis=1).to_numpy()
+    Z, f, mhat = competitive_to_domestic(X, t.loc[sectors, fd])
     comp_rows = [r for r in ("epin", "wage", "ssce", "othp") if r in t.index]
     lab = lab.set_index("code").reindex(sectors).fillna("")
     names_ja = lab["name_ja"].tolist()
@@ -237,6 +251,30 @@ def mic_table(level: int = 185) -> IOTable:
         inputs_total=pd.DataFrame(X, index=sectors, columns=sectors),
         construction=construction, currency="JPY", scale=1e9, names_ja=names_ja,
     )
+
+
+#: MIC final-demand columns: imports (negative) and exports; the others are domestic demand
+MIC_IMPORTS = ("impo", "impd", "imta", "imtx")
+MIC_EXPORTS = ("expo", "expd")
+
+
+def competitive_to_domestic(X: np.ndarray, fd: pd.DataFrame
+                            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Domestic flows of a competitive-import table (MIC): ``(Z, f, M̂)``.
+
+    ``X`` is the square flow table (rows = supplying sectors/goods), ``fd`` its final-demand
+    columns with imports negative. Import coefficients per row
+    ``M̂_i = imports_i / (Σ_j X_ij + domestic final demand_i)``; ``Z = (I − M̂) X`` and
+    ``f = (I − M̂) f_dom + exports`` (MIC's standard model ``L = (I − (I − M̂)A)⁻¹``).
+    """
+    imp = [c for c in MIC_IMPORTS if c in fd.columns]
+    exp = [c for c in MIC_EXPORTS if c in fd.columns]
+    dom = [c for c in fd.columns if c not in imp + exp]
+    imports = -fd[imp].sum(axis=1).to_numpy()
+    f_dom = fd[dom].sum(axis=1).to_numpy()
+    mhat = _safe_div(imports, X.sum(axis=1) + f_dom)
+    keep = 1.0 - mhat
+    return keep[:, None] * X, keep * f_dom + fd[exp].sum(axis=1).to_numpy(), mhat
 
 
 @cache
