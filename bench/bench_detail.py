@@ -4,7 +4,9 @@ Run by hand: ``python bench/bench_detail.py [--repeat N]``. Each run is a fresh 
 (nothing cached), which imports friendshore, loads the summary table of the same country as
 the reference (same process, same load) and then the detailed table with its identity checks
 and the LU factors of ``I − A``. Prints min and median over the runs and the ratio to the
-summary table; paste the output into bench/RESULTS.md (append a dated section).
+summary table; then, in this process, the reader's fast number parsing against the checked
+text path it falls back to (the BEA detail Use table). Paste the output into bench/RESULTS.md
+(append a dated section).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import pandas as pd
 
 import friendshore
 from friendshore.iomodel.detail import COUNTRIES
+from friendshore.readers import io_tables
 
 CHILD = """
 import json, time
@@ -68,6 +71,32 @@ def main() -> None:
         print(f"  summary table + LU (reference, same process): min {min(ref):.2f} s, median "
               f"{statistics.median(ref):.2f} s -> detail / summary median "
               f"{statistics.median(ratio):.1f}x")
+    reader_bench(args.repeat)
+
+
+def reader_bench(repeat: int) -> None:
+    """Fast path of ``_read_coded`` against the checked text parse (``_numeric``)."""
+    path = (io_tables.data_dir() / "us_bea_detail_2017"
+            / "Detail_Use_2017_PRO_BeforeRedef_17sch.csv.gz")
+
+    def checked() -> pd.DataFrame:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False).set_index("rownames")
+        return io_tables._numeric(df, path)
+
+    fast, slow = [], []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        a = io_tables._read_coded(path, index="rownames")
+        t1 = time.perf_counter()
+        b = checked()
+        t2 = time.perf_counter()
+        fast.append(t1 - t0)
+        slow.append(t2 - t1)
+    same = np.array_equal(a.to_numpy(), b.to_numpy(), equal_nan=True)
+    print(f"reader, BEA detail Use table (408 x 425), {repeat} runs: fast path min "
+          f"{min(fast) * 1e3:.0f} ms, median {statistics.median(fast) * 1e3:.0f} ms; checked "
+          f"text parse min {min(slow) * 1e3:.0f} ms, median {statistics.median(slow) * 1e3:.0f} "
+          f"ms -> {statistics.median(slow) / statistics.median(fast):.1f}x; identical: {same}")
 
 
 if __name__ == "__main__":

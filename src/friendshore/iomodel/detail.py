@@ -117,11 +117,8 @@ def check_bea_detail(raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
     p, unit = _bea_parts(raw), ROUNDING["USA"]
     use = raw["use"]
     U, E, va, V = p["U"], p["E"], p["va"], p["V"]
-    va_total, fd_total = va.to_numpy().sum(), E.to_numpy().sum()
-    computed = {"value_added": va_total, "final_demand": fd_total,
+    computed = {"value_added": va.to_numpy().sum(), "final_demand": E.to_numpy().sum(),
                 "output": use.loc["T008", p["industries"]].sum()}
-    gdp = pd.Series([va_total], index=["total"])
-    gdp_terms = pd.DataFrame({"final_demand": [fd_total]}, index=["total"])
     return _concat([
         check_balance("commodity output = intermediate use + final demand", p["q"],
                       pd.concat([U, E], axis=1), unit),
@@ -131,19 +128,20 @@ def check_bea_detail(raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
         check_balance("industry output = Make row sum", p["g"], V, unit),
         check_balance("industry output: Use T008 = Make T008",
                       use.loc["T008", p["industries"]], p["g"].to_frame(), unit),
-        _gdp_check(gdp, gdp_terms, U.size + E.size + va.size, unit),
+        _gdp_check(va, E, unit),
         check_totals(computed, published_totals("USA")),
     ])
 
 
-def _gdp_check(va: pd.Series, fd: pd.DataFrame, cells: int, unit: float) -> pd.DataFrame:
-    """Value added = final demand, within the rounding of every cell on both sides."""
-    diff = float(va.iloc[0] - fd.iloc[0, 0])
-    tol = unit / 2 * cells
-    if abs(diff) <= tol:
+def _gdp_check(va: pd.DataFrame, fd: pd.DataFrame, unit: float) -> pd.DataFrame:
+    """Value added = final demand (GDP from both sides), within the rounding of every non-zero
+    cell on both sides."""
+    left, right = va.to_numpy().sum(), fd.to_numpy().sum()
+    tol = unit / 2 * (np.count_nonzero(va.to_numpy()) + np.count_nonzero(fd.to_numpy()))
+    if abs(left - right) <= tol:
         return pd.DataFrame(columns=REPORT_COLUMNS)
-    return pd.DataFrame([("total", "value added = final demand (GDP)", float(va.iloc[0]),
-                          float(fd.iloc[0, 0]), diff, tol)], columns=REPORT_COLUMNS)
+    return pd.DataFrame([("total", "value added = final demand (GDP)", left, right,
+                          left - right, tol)], columns=REPORT_COLUMNS)
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -172,11 +170,11 @@ def build_bea_detail(raw: dict[str, pd.DataFrame]) -> IOTable:
         labels=industries, names=names, Z=Z, x=p["g"].to_numpy(), f=f,
         va=p["va"].sum().to_numpy(), m=m, comp=p["va"].loc["V00100"].to_numpy(),
         inputs_total=p["U"], construction=_construction(industries, f, "23"),
-        currency="USD", scale=1e6, notes=_bea_notes(raw, p),
+        currency="USD", scale=1e6, notes=_bea_notes(p),
     )
 
 
-def _bea_notes(raw: dict[str, pd.DataFrame], p: dict) -> list[str]:
+def _bea_notes(p: dict) -> list[str]:
     """What the builder did with BEA's special rows, and the 212230 distribution."""
     U = p["U"]
     ores = U.loc["212230"].sort_values(ascending=False)
@@ -210,7 +208,7 @@ def _mic_parts(raw: dict[str, pd.DataFrame]) -> dict:
     acts = [c for c in t.columns if c[:1].isdigit()]
     fd = [c for c in t.columns if c not in acts and c != "Total"]
     va = [r for r in t.index if r not in goods and r != "Total"]
-    return {"goods": goods, "activities": acts, "fd_cols": fd,
+    return {"goods": goods, "activities": acts,
             "X": t.loc[goods, acts], "fd": t.loc[goods, fd], "va": t.loc[va, acts],
             "V": make.loc[goods, acts], "q": t.loc[goods, "Total"], "g": t.loc["Total", acts]}
 
@@ -245,8 +243,9 @@ def check_mic_basic(raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def build_mic_basic(raw: dict[str, pd.DataFrame]) -> IOTable:
     """The JPN basic table, goods × goods through the V table (see module doc).
 
-    ``Z_cc = X ĝ⁻¹ V'``: activity a's inputs per unit of output, ``X ĝ⁻¹``, spent on each good
-    in proportion to the good's share in a's output (industry technology); value added,
+    ``Z_cc = X ĝ⁻¹ V'``: good h uses the inputs of the activities that make it, each at its
+    input mix per unit of output (``X ĝ⁻¹``) times the amount of h it makes (industry
+    technology: an activity has one input mix for all its goods); value added,
     compensation and 家計外消費支出 (ohcr, a leakage as in :func:`tables.mic_table`) likewise
     ``r' ĝ⁻¹ V'``. Rows keep their sums (``Z_cc 1 = X 1`` since ``V' 1 = g``), so the goods
     balance ``q = Z_cc 1 + F 1`` carries over; then the competitive imports are removed.
@@ -300,9 +299,9 @@ def repair_v(V: pd.DataFrame, g: pd.Series, unit: float
                 out.loc[h, b] += out.loc[h, a]
                 moves.append((h, a, b, float(out.loc[h, a])))
                 out.loc[h, a] = 0.0
-    touched = {m[1] for m in moves} | {m[2] for m in moves}
-    cols = list(touched)
-    if moves and ((out[cols].sum(axis=0) - g[cols]).abs() > tol[cols] + unit).any():
+    cols = sorted({m[1] for m in moves} | {m[2] for m in moves})
+    after = unit / 2 * ((out[cols] != 0).sum(axis=0) + 1)
+    if ((out[cols].sum(axis=0) - g[cols]).abs() > after).any():
         return V, []
     return out, moves
 
