@@ -42,6 +42,7 @@ def test_usa_shape_labels_and_names() -> None:
     for code in ("334413", "335312", "336111", "331410", "212230"):
         assert code in t.labels
     assert t.names[t.index("334413")] == "Semiconductor and related device manufacturing"
+    assert all(t.names) and t.labels == io_tables.read_bea_detail()["industry_names"].index.tolist()
     assert t.name_columns(["335312"]) == {"name": ["Motor and generator manufacturing"]}
     assert t.series(t.x, "x")["336111"] == pytest.approx(40_026)
     with pytest.raises(UnknownNameError, match="334413"):
