@@ -35,7 +35,12 @@ __all__ = [
 
 
 class LU(NamedTuple):
-    """LU factors of ``I − M`` (from :func:`scipy.linalg.lu_factor`)."""
+    """LU factors of ``I − M`` (from :func:`scipy.linalg.lu_factor`), read-only.
+
+    The factors are cached per table and shared by every thread of the process (web jobs,
+    sweeps), so nothing may write to them: :func:`solve` hands LAPACK a private copy of the
+    pivots (see there) and the arrays are flagged read-only so any other writer fails loudly.
+    """
 
     lu: np.ndarray
     piv: np.ndarray
@@ -67,17 +72,31 @@ def calc_coefficients(k: np.ndarray, x: np.ndarray) -> np.ndarray:
 def factor(M: np.ndarray) -> LU:
     """LU-factorise ``I − M`` once, for Leontief (``M = A``) or Ghosh (``M = B``) solves."""
     n = M.shape[0]
-    return LU(*sla.lu_factor(np.eye(n) - M, check_finite=False))
+    lu, piv = sla.lu_factor(np.eye(n) - M, check_finite=False)
+    lu.flags.writeable = False
+    piv.flags.writeable = False
+    return LU(lu, piv)
+
+
+def _lapack_args(lu: LU) -> tuple[np.ndarray, np.ndarray]:
+    """The factors as :func:`scipy.linalg.lu_solve` may use them from any thread.
+
+    scipy's ``getrs`` wrapper shifts the pivot array to 1-based *in place* for the LAPACK call
+    and shifts it back afterwards; two threads solving on the same cached pivots corrupt each
+    other's (and the heap: ``double free or corruption``). The pivots are n integers, so each
+    call gets its own copy; ``lu`` itself is only read.
+    """
+    return lu.lu, lu.piv.copy()
 
 
 def solve(lu: LU, rhs: np.ndarray) -> np.ndarray:
     """``(I − M)⁻¹ rhs`` by the LU factors; ``rhs`` is (n,) or (n, k) for k shocks at once."""
-    return sla.lu_solve(tuple(lu), rhs, check_finite=False)
+    return sla.lu_solve(_lapack_args(lu), rhs, check_finite=False)
 
 
 def solve_T(lu: LU, rhs: np.ndarray) -> np.ndarray:
     """``(I − M)⁻ᵀ rhs``, i.e. row vectors times the inverse: ``(rhs' (I − M)⁻¹)'``."""
-    return sla.lu_solve(tuple(lu), rhs, trans=1, check_finite=False)
+    return sla.lu_solve(_lapack_args(lu), rhs, trans=1, check_finite=False)
 
 
 def calc_L(A: np.ndarray) -> np.ndarray:

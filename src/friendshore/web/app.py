@@ -330,7 +330,7 @@ def create_app(
         return jsonable(fs_api.projects())
 
     @app.get("/api/projects/{project_id}", tags=["invest"])
-    def appraise(
+    async def appraise(
         project_id: str,
         draws: Annotated[int | None, Query(ge=1)] = None,
         seed: Annotated[int | None, Query(ge=0)] = None,
@@ -338,10 +338,17 @@ def create_app(
     ) -> Any:
         """One project's appraisal (``friendshore appraise``): cash flows, NPV/IRR per country
         and their spread, strategic value over the scenarios (repeat ``scenario``; default
-        the shipped library) and ripple per phase. Runs the stress engine: seconds, cold."""
+        the shipped library) and ripple per phase. Runs the stress engine (seconds, cold), so
+        it is a job like a stress run, counted in the same cap (429 when the queue is full),
+        and answered when it is done."""
         if draws is not None and draws > limits.max_draws:
             return _field_error("query.draws", f"at most {limits.max_draws} draws")
-        return call("appraise", project_id, draws=draws, seed=seed, scenarios=scenario or None)
+
+        def job(progress: Callable[[float], None]) -> Any:
+            return call("appraise", project_id, draws=draws, seed=seed,
+                        scenarios=scenario or None)
+
+        return await submit("appraise", job, wait=True)
 
     @app.post("/api/plan", tags=["invest"], status_code=202)
     async def plan(req: PlanRequest) -> Any:
