@@ -9,10 +9,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 from rich.console import Console
 from rich.table import Table
 
+from .. import safeyaml
 from ..errors import ScenarioError
 from ..results import jsonable
 
@@ -68,5 +68,5 @@ def parse_sets(pairs: list[str] | None) -> dict[str, Any]:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
             raise ScenarioError(f"expected name=value, got {pair!r}", path=f"--set[{i}]")
-        out[name.strip()] = yaml.safe_load(value)
+        out[name.strip()] = safeyaml.load(value, what="value", path=f"--set {name.strip()}")
     return out

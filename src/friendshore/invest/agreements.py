@@ -13,9 +13,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .. import safeyaml
 from ..conventions.countries import validate_iso3
 from ..errors import ScenarioError, UnknownNameError
 
@@ -131,10 +131,7 @@ def load_agreement(name_or_path: str | Path = "us_japan_2025") -> Agreement:
         if str(name_or_path) not in agreement_ids():
             raise UnknownNameError("agreement", str(name_or_path), agreement_ids())
         path = _folder() / f"{name_or_path}.yaml"
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ScenarioError(f"cannot read agreement: {exc}", file=str(path)) from exc
+    raw = safeyaml.read(path, what="agreement")
     try:
         return Agreement.model_validate(raw)
     except ValidationError as exc:

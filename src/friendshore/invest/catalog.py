@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .. import safeyaml
 from ..conventions.commodities import validate_commodity, validate_stage
 from ..conventions.countries import validate_iso3
 from ..errors import ScenarioError, UnknownNameError
@@ -414,8 +415,5 @@ def parse_catalog(raw: object, *, file: str | None = None) -> Catalog:
 def load_catalog(path: str | Path | None = None) -> Catalog:
     """Load and validate a catalog YAML (default: the shipped one)."""
     path = Path(path) if path is not None else shipped_catalog_path()
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ScenarioError(f"cannot read catalog: {exc}", file=str(path)) from exc
+    raw = safeyaml.read(path, what="catalog")
     return parse_catalog(raw, file=path.name)

@@ -24,7 +24,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -34,6 +33,7 @@ from pydantic import (
     model_validator,
 )
 
+from .. import safeyaml
 from ..assumptions import Assumptions
 from ..conventions.countries import group_members, validate_iso3
 from ..errors import ScenarioError, UnknownNameError
@@ -347,10 +347,7 @@ def parse_scenario(data: Mapping[str, Any], *, file: str | None = None) -> Scena
 def read_scenario_file(path: str | Path) -> Scenario:
     """Read and validate one scenario YAML file."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ScenarioError(f"cannot read scenario: {exc}", file=str(path)) from None
+    data = safeyaml.read(path, what="scenario")  # no aliases, bounded size and depth
     return parse_scenario(data or {}, file=str(path))
 
 

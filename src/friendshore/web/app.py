@@ -10,7 +10,7 @@ the finished result. Security (token, body cap, loopback Host check) is in :mod:
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -24,10 +24,12 @@ from fastapi.responses import FileResponse, JSONResponse, Response, StreamingRes
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .. import __version__
+from .. import __version__, safeyaml
 from .. import api as fs_api
 from ..conventions.countries import validate_iso3
 from ..errors import FriendshoreError, ScenarioError, UnknownNameError
+from ..invest.agreements import agreement_ids
+from ..invest.value import scenario_library
 from ..results import jsonable
 from ..store import Store, open_store
 from .charts import stress_with_distributions
@@ -125,6 +127,20 @@ def _field_error(path: str, message: str) -> JSONResponse:
     """A 422 shaped like a validation error of the request body."""
     detail = [{"path": path, "message": message, "type": "value_error"}]
     return JSONResponse({"error": f"{path}: {message}", "detail": detail}, status_code=422)
+
+
+def _names_only(kind: str, names: Sequence[str] | None, where: str | None = None) -> None:
+    """Refuse anything but a name from the shipped library (scenarios, agreements).
+
+    The API functions also accept YAML paths, for the CLI and Python callers; the web server
+    never opens a path a request names, so it checks names here first and answers an
+    unknown name with 404 (whether or not such a file exists).
+    """
+    known = scenario_library() if kind == "scenario" else agreement_ids()
+    for i, name in enumerate(names or ()):
+        if name not in known:
+            at = f"{where}.{i}" if where and len(names or ()) > 1 else where
+            raise UnknownNameError(kind, name, known, where=at)
 
 
 def _error(status: int, message: str, **extra: Any) -> JSONResponse:
@@ -268,6 +284,7 @@ def create_app(
     @app.get("/api/scenarios/{name}", tags=["stress"])
     def scenario(name: str) -> Any:
         """One shipped scenario: ``scenario`` (its JSON) and ``yaml`` (for editing)."""
+        _names_only("scenario", [name])
         spec = fs_api.load_scenario(name).model_dump(mode="json")
         return {"name": name, "scenario": spec,
                 "yaml": yaml.safe_dump(spec, sort_keys=False, allow_unicode=True)}
@@ -282,11 +299,13 @@ def create_app(
         if req.draws is not None and req.draws > limits.max_draws:
             return _field_error("body.draws", f"at most {limits.max_draws} draws per run")
         spec: Any = req.scenario
+        if isinstance(spec, str):
+            _names_only("scenario", [spec], "body.scenario")
         if req.scenario_yaml is not None:
             try:
-                spec = yaml.safe_load(req.scenario_yaml)
-            except yaml.YAMLError as exc:
-                return _field_error("body.scenario_yaml", f"not valid YAML: {exc}")
+                spec = safeyaml.load(req.scenario_yaml, what="scenario")
+            except ScenarioError as exc:
+                return _field_error("body.scenario_yaml", str(exc))
             if not isinstance(spec, dict):
                 return _field_error("body.scenario_yaml", "must be a YAML mapping")
         scenario = await anyio.to_thread.run_sync(fs_api.load_scenario, spec)
@@ -343,6 +362,7 @@ def create_app(
         and answered when it is done."""
         if draws is not None and draws > limits.max_draws:
             return _field_error("query.draws", f"at most {limits.max_draws} draws")
+        _names_only("scenario", scenario, "query.scenario")
 
         def job(progress: Callable[[float], None]) -> Any:
             return call("appraise", project_id, draws=draws, seed=seed,
@@ -356,6 +376,8 @@ def create_app(
         ``run_id`` when saved)."""
         if req.draws is not None and req.draws > limits.max_draws:
             return _field_error("body.draws", f"at most {limits.max_draws} draws per run")
+        _names_only("scenario", req.scenarios, "body.scenarios")
+        _names_only("agreement", [req.agreement], "body.agreement")
         run = fs_api.plan
         floors = {k: v for k, v in (("USA", req.floor_usa), ("JPN", req.floor_jpn))
                   if v is not None}
