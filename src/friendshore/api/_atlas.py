@@ -30,7 +30,8 @@ MEASURES = ("production", "capacity", "reserves")
 #: Source kinds in order of preference when several hold the same commodity, stage and year.
 SOURCE_PREFERENCE = ("usgs-mcs", "iea", "baci", "comtrade")
 #: Tables the atlas readers fill (for ``data_status``).
-ATLAS_TABLES = ["supply", "us_import_reliance", "us_salient", "us_end_use"]
+ATLAS_TABLES = ["supply", "us_import_reliance", "us_salient", "us_end_use", "us_import_sources",
+                "export_controls"]
 
 
 def commodities(store: Store | None = None) -> pd.DataFrame:

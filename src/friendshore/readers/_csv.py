@@ -54,11 +54,13 @@ def package_file(*parts: str) -> Path:
     return Path(str(resources.files("friendshore") / "data")).joinpath(*parts)
 
 
-def read_strict(path: str | Path) -> pd.DataFrame:
-    """All cells of ``path`` as text (BOM stripped); a row of the wrong width is an error."""
+def read_strict(path: str | Path, encoding: str = "utf-8-sig") -> pd.DataFrame:
+    """All cells of ``path`` as text (BOM stripped); a row of the wrong width is an error.
+
+    ``encoding``: the file's text encoding (USGS MCS 2026 writes cp1252)."""
     name = str(path)
     try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
+        with open(path, encoding=encoding, newline="") as fh:
             reader = csv.reader(fh, strict=True)
             try:
                 header = next(reader)
@@ -82,7 +84,7 @@ def read_strict(path: str | Path) -> pd.DataFrame:
     except csv.Error as exc:
         raise IngestError(f"malformed CSV: {exc}", file=name, row=reader.line_num) from exc
     except UnicodeDecodeError as exc:
-        raise IngestError(f"not UTF-8 text: {exc.reason}", file=name) from exc
+        raise IngestError(f"not {encoding} text: {exc.reason}", file=name) from exc
     df = pd.DataFrame(rows, columns=header, dtype=object)
     df[ROW] = np.asarray(lines, dtype=np.int64)
     return df

@@ -60,7 +60,7 @@ from ._csv import (
     require_columns,
 )
 
-__all__ = ["KIND", "load", "read", "shipped", "source_of"]
+__all__ = ["KIND", "end_use_rows", "load", "read", "shipped", "source_of"]
 
 KIND = "usgs-mcs"
 
@@ -74,6 +74,7 @@ UNITS: dict[str, tuple[str, float, float]] = {
     "kilograms": ("t", 1, 1e3),
     "carats": ("carats", 1, 1),
     "thousand carats": ("carats", 1e3, 1),
+    "thousands of carats": ("carats", 1e3, 1),
     "million carats": ("carats", 1e6, 1),
     "cubic meters": ("m3", 1, 1),
     "thousand cubic meters": ("m3", 1e3, 1),
@@ -109,7 +110,7 @@ SUPPLY_COLUMNS = [
 
 
 def shipped() -> list[Path]:
-    """The shipped MCS 2025 release folder."""
+    """The shipped release folders, oldest first: MCS 2025 (kept for comparing years)."""
     return [package_file("usgs_mcs2025")]
 
 
@@ -445,6 +446,9 @@ def read_t5(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(``us_import_reliance`` rows, ``us_salient`` rows) from MCS T5 (critical minerals)."""
     file = str(path)
     df = read_strict(path)
+    # MCS 2026 T7 names the source column 'Primary_import_sources_2021-24'
+    df = df.rename(columns={c: "Primary_import_source" for c in df.columns
+                            if c.startswith("Primary_import_sources")})
     need = ["Year", "Critical_mineral", "Net_Import_Reliance", "Primary_import_source"]
     require_columns(df, need, file)
     nir = parse_numbers(df, "Net_Import_Reliance", file, missing=_TEXT_OK,
@@ -489,8 +493,11 @@ def read_t5(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def read_t4(path: Path) -> pd.DataFrame:
     """``us_end_use`` rows from MCS T4 (primary applications of critical minerals)."""
-    file = str(path)
-    df = read_strict(path)
+    return end_use_rows(read_strict(path), str(path))
+
+
+def end_use_rows(df: pd.DataFrame, file: str) -> pd.DataFrame:
+    """``us_end_use`` rows from an end-use table read as text (MCS 2025 T4, MCS 2026 T6)."""
     require_columns(df, ["Critical Mineral", "Primary Applications"], file)
     out = []
     for _, rec in df.iterrows():
@@ -604,9 +611,37 @@ def _files(path: Path) -> list[Path]:
     return files
 
 
+def _long_format(path: Path) -> str | None:
+    """The edition (``MCS2026``) when ``path`` is in the MCS 2026 one-long-file format (a
+    folder holding ``*Commodities_Data*.csv``, that file, or one of its trend tables), else
+    None (the MCS 2025 world/salient format)."""
+    from . import usgs_mcs2026
+
+    if path.is_dir():
+        files = sorted(path.glob("*Commodities_Data*.csv"))
+    elif usgs_mcs2026.is_long_file(path) or any(
+            path.match(p) for p in ("*Fig3_Major_Import_Sources*", "*Country_Export_Control*",
+                                    "*T6_Critical_Minerals_End_Use*",
+                                    "*T7_Critical_Minerals_Salient*")):
+        files = [path]
+    else:
+        return None
+    if not files:
+        return None
+    m = re.search(r"mcs[_-]?(\d{4})", files[0].name, re.I)
+    return f"MCS{m.group(1)}" if m else usgs_mcs2026.EDITION
+
+
 def _read(path: str | Path) -> tuple[dict[str, pd.DataFrame], str]:
-    """Tables and edition read from a release folder or one of its CSVs."""
+    """Tables and edition read from a release folder or one of its CSVs, in either format."""
     path = Path(path)
+    if not path.exists():
+        raise IngestError("no such file or folder", file=str(path))
+    edition = _long_format(path)
+    if edition is not None:
+        from . import usgs_mcs2026
+
+        return usgs_mcs2026.read_release(path), edition
     parts: dict[str, list[pd.DataFrame]] = {}
     editions: set[str] = set()
     fig2_slugs: set[str] = set()

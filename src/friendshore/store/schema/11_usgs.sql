@@ -47,3 +47,28 @@ CREATE TABLE IF NOT EXISTS us_end_use (
     end_use_text TEXT NOT NULL,
     note TEXT
 );
+
+-- US import sources with their shares (MCS 2026 Fig3: percent of US imports 2021-2024).
+CREATE TABLE IF NOT EXISTS us_import_sources (
+    source TEXT NOT NULL,
+    commodity TEXT,                -- slug or NULL
+    stage TEXT,
+    usgs_name TEXT NOT NULL,       -- e.g. 'Copper, refined'
+    country TEXT NOT NULL,         -- ISO3, or OTH for USGS 'Other'
+    share_pct DOUBLE,              -- 0-100
+    years TEXT                     -- '2021-2024'
+);
+
+-- Export bans, quotas and licensing in force (MCS 2026 T4, data to 2025-11-21): one row per
+-- (country, control type, item) of the table's Commodity_Year cell.
+CREATE TABLE IF NOT EXISTS export_controls (
+    source TEXT NOT NULL,
+    country TEXT NOT NULL,         -- ISO3 of the country imposing the control
+    control_type TEXT NOT NULL,    -- 'Export ban', 'Export licensing', 'Export quota', ...
+    item TEXT NOT NULL,            -- as USGS writes it, e.g. 'gallium'
+    since TEXT,                    -- the year text in parentheses, e.g. '2023'
+    commodity TEXT,                -- slug the item names, or NULL
+    data_source TEXT,              -- USGS's reference (URL)
+    note TEXT,
+    row_no INTEGER                 -- row of the T4 file
+);
