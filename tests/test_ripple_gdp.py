@@ -135,7 +135,9 @@ def test_stress_reports_gdp_distribution_for_usa_and_japan() -> None:
         assert gdp["mean"] < 0
         top = stats["top_industries"]
         assert len(top) == 5 and top[0]["gdp_change_usd"] <= top[-1]["gdp_change_usd"]
-    assert out["countries"]["USA"]["top_industries"][0]["industry"] == "334"
+    # the detailed model: the US loss starts in semiconductor device manufacturing (BEA detail)
+    assert out["countries"]["USA"]["top_industries"][0]["industry"] == "334413"
+    assert out["countries"]["USA"]["top_industries"][0]["table"].startswith("bea-detail 2017")
 
 
 def test_lng_has_first_use_industries_and_own_values() -> None:

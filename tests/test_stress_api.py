@@ -17,7 +17,8 @@ from friendshore.results import STATS
 api = importlib.import_module("friendshore.api._stress")
 KEYS = {"shortfall_pct", "shortfall_t", "price_multiplier", "price_multiplier_avg",
         "stockpile_months"}
-GDP_KEYS = {"gdp_change_usd", "top_industries", "gdp_not_modelled"}  # from api.ripple.stress_gdp
+GDP_KEYS = {"gdp_change_usd", "gdp_change_pct", "top_industries", "gdp_channels_usd",
+            "gdp_method", "gdp_not_modelled"}  # from api.ripple.stress_gdp
 
 
 def test_network_from_store_is_consistent_and_matches_usgs(network):

@@ -18,8 +18,9 @@ import numpy as np
 import pandas as pd
 
 from ..assumptions import Assumptions, all_assumptions
+from ..conventions.commodities import STAGES
 from ..errors import ScenarioError
-from ..iomodel import iomath
+from ..iomodel import iomath, shortfall
 from ..iomodel.bridge import (
     bridge_table,
     consumption_value,
@@ -155,35 +156,73 @@ def first_use_industries(country: str, commodity: str | None = None) -> pd.DataF
 def stress_gdp(result: Any, country: str, top: int = 5) -> dict[str, Any]:
     """GDP outputs of a stress run for one country, to merge into its summary.
 
-    ``gdp_change_usd``: mean/p5/p50/p95/cvar95 over draws of the value-added change over the
-    scenario horizon, summed over the reported commodities and priced on the horizon shortfall
-    share and the horizon-average price multiplier (negative = loss; cvar95 is the mean of the
-    worst 5 %, i.e. the lowest); ``top_industries``: the ``top`` industries with the
-    largest mean loss; ``gdp_not_modelled``: reported commodities without a GDP model
-    (unmapped or unvalued). Both GDP fields are ``None`` for countries without an IO model.
+    Every market of the run that the detailed end-use bridge covers for the country is priced
+    jointly by the dependent-output model on the detailed table
+    (:func:`~friendshore.iomodel.shortfall.shortfall_gdp`: quantity channel, users' price cost,
+    domestic producers' gain); a reported commodity with no detailed rows at any stage (LNG,
+    for instance) falls back to the summary first-use model (:func:`gdp_change`).
+
+    ``gdp_change_usd`` and ``gdp_change_pct`` (of the country's GDP): mean/p5/p50/p95/cvar95
+    over draws of the value-added change over the scenario horizon (negative = loss; cvar95
+    is the mean of the worst 5 %); ``top_industries``: the ``top`` industries with the largest
+    mean loss, each with the ``table`` its code belongs to; ``gdp_channels_usd``: the mean of
+    each channel; ``gdp_method``: per priced market, the method; ``gdp_not_modelled``:
+    reported commodities without any GDP model. GDP fields are ``None`` for countries
+    without an IO model.
     """
     known = all_assumptions()
     a = Assumptions({k: v for k, v in result.scenario.assumptions.items() if k in known})
     commodities = list(dict.fromkeys(result.markets[m][0] for m in result.reported))
-    empty = {"gdp_change_usd": None, "top_industries": None, "gdp_not_modelled": commodities}
+    empty = {"gdp_change_usd": None, "gdp_change_pct": None, "top_industries": None,
+             "gdp_channels_usd": None, "gdp_method": None, "gdp_not_modelled": commodities}
     if country not in COUNTRIES:
         return empty
     years = result.scenario.horizon_months / 12.0
-    impacts, missing = [], []
-    for commodity in commodities:
+    c = result.countries.index(country)
+    markets = list(result.markets)
+    detailed = shortfall.bridged_markets(country, markets)
+    at = {m: i for i, m in enumerate(markets)}
+    impact = shortfall.shortfall_gdp(
+        country, {m: result.shortfall_share[:, at[m], c] for m in detailed},
+        {m: result.price_multiplier_avg[:, at[m]] for m in detailed},
+        result.domestic_share(country), a, years=years)
+    covered = {com for com, _ in shortfall.bridged_markets(
+        country, [(com, st) for com in commodities for st in STAGES])}
+    summary, missing = [], []
+    for commodity in (com for com in commodities if com not in covered):
         arrays = result.market_arrays(country, commodity)
         g = gdp_change(country, commodity, arrays["shortfall_share"],
                        arrays["price_multiplier_avg"], a, years=years)
-        (impacts if g is not None else missing).append(g if g is not None else commodity)
-    if not impacts:
+        (summary if g is not None else missing).append(g if g is not None else commodity)
+    if impact is None and not summary:
         return {**empty, "gdp_not_modelled": missing}
-    total = sum(g.total_usd for g in impacts)
-    by = sum(g.by_industry_usd for g in impacts).sort_values().head(top)
-    names = gdp_table(country, a).name_columns(list(by.index))
+    total = np.zeros(result.draws)
+    rows: list[dict[str, Any]] = []
+    methods: dict[str, str] = {}
+    channels = {"quantity": 0.0, "price_cost": 0.0, "producer_gain": 0.0}
+    if impact is not None:
+        total = total + impact.total_usd
+        for _, r in impact.top_industries(top).iterrows():
+            rows.append({**r.to_dict(), "table": impact.table})
+        methods.update({m: f"dependent-output ({how})" for m, how in impact.methods.items()})
+        channels = {k: float(v.mean()) for k, v in impact.channels.items()}
+    for g in summary:
+        total = total + g.total_usd
+        names = gdp_table(country, a).name_columns(list(g.by_industry_usd.index))
+        for i, (code, loss) in enumerate(g.by_industry_usd.items()):
+            rows.append({"industry": code, **{col: names[col][i] for col in names},
+                         "gdp_change_usd": float(loss), "table": g.table})
+        methods[f"{g.commodity}"] = "first-use (summary table)"
+        channels["quantity"] += float(g.total_usd.mean())
+    rows = sorted((r for r in rows if r["gdp_change_usd"] < 0),
+                  key=lambda r: r["gdp_change_usd"])[:top]
+    for r in rows:
+        r["gdp_change_usd"] = float(r["gdp_change_usd"])
     return {
         "gdp_change_usd": summarise(total, "low"),
-        "top_industries": [{"industry": code, **{col: names[col][i] for col in names},
-                            "gdp_change_usd": float(loss)}
-                           for i, (code, loss) in enumerate(by.items())],
+        "gdp_change_pct": summarise(total / shortfall.gdp_usd(country, a) * 100.0, "low"),
+        "top_industries": rows,
+        "gdp_channels_usd": channels,
+        "gdp_method": methods,
         "gdp_not_modelled": missing,
     }

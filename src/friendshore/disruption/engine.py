@@ -113,6 +113,17 @@ class StressResult:
     assumptions: dict[str, Any] = field(default_factory=dict)
     #: per reported market, the markets whose stock covers it (itself and its upstream)
     stock_chains: tuple[tuple[int, ...], ...] = ()
+    #: (markets, countries) annual production before the shocks (None: not recorded)
+    base_production: np.ndarray | None = None
+
+    def domestic_share(self, country: str) -> dict[tuple[str, str], float]:
+        """Per market, the country's base production over its base demand (0 without
+        demand): the share of its use that domestic producers sell at the shocked price."""
+        c = self.countries.index(country)
+        if self.base_production is None:
+            return {}
+        d, p = self.base_demand[:, c], self.base_production[:, c]
+        return {m: float(p[i] / d[i]) if d[i] > 0 else 0.0 for i, m in enumerate(self.markets)}
 
     def cover_weights(self) -> np.ndarray:
         """(markets, countries) weights turning per-market months of stock into one cover:
@@ -600,4 +611,5 @@ def run_scenario(
         stockpile_months=out_stock, cover_path=out_cover,
         assumptions={k: values[k] for k in values if k.startswith("stress_")},
         stock_chains=tuple(plan.chains),
+        base_production=plan.flows.sum(axis=2)[:, plan.coi],
     )

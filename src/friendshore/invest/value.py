@@ -30,7 +30,7 @@ import numpy as np
 
 from ..assumptions import Assumptions
 from ..disruption.engine import StressResult, run_scenario
-from ..iomodel.gdp import gdp_change
+from ..iomodel.shortfall import market_gdp
 from ..network.supply import SupplyNetwork
 from ..scenario.spec import Fixed, NewCapacity, Scenario, read_scenario_file
 from .appraisal import discount_rate
@@ -159,15 +159,16 @@ def _run(scenario: Scenario, net: SupplyNetwork, draws: int, seed: int,
 def _gdp_loss(res: StressResult, m: int, country: str, a: Assumptions) -> np.ndarray | None:
     """GDP loss per draw (US$, positive = loss) of market ``m`` in ``country`` over the
     scenario horizon, as the stress output prices it; None if unpriced."""
-    commodity = res.markets[m][0]
     c = res.countries.index(country)
     key = (id(res), m, country, repr(sorted(a.overrides.items())))
     if key not in _GDP:
-        # Priced like the stress output: horizon-average price over the scenario's horizon.
-        impact = gdp_change(country, commodity, res.shortfall_share[:, m, c],
-                            res.price_multiplier_avg[:, m], a,
+        # Priced like the stress output: horizon-average price over the scenario's horizon,
+        # by the detailed dependent-output model where the bridge covers the market.
+        change = market_gdp(country, res.markets[m], res.shortfall_share[:, m, c],
+                            res.price_multiplier_avg[:, m],
+                            res.domestic_share(country).get(res.markets[m], 0.0), a,
                             years=res.scenario.horizon_months / 12.0)
-        _GDP[key] = (res, None if impact is None else -impact.total_usd)
+        _GDP[key] = (res, None if change is None else -change)
     return _GDP[key][1]
 
 

@@ -12,12 +12,15 @@ the parent matrix P (P[p, j] = 1), the expanded coefficients and final demand ar
     A_e[p, q] = S[p, j(p)] · A[j(p), j(q)],   f0_e = S f0,   x0_e = S x0,
 
 which keeps the accounting identity ``x0_e = A_e x0_e + f0_e`` and every value-added
-multiplier (μ_e[p] = μ[j(p)]). The product lines of several minerals in one industry are taken
-as disjoint (Σ_m δ_jm ≤ 1); a product line containing two minerals is not representable.
+multiplier (μ_e[p] = μ[j(p)]). The partial product lines (δ_jm < 1) of several minerals in one
+industry are taken as disjoint (Σ_m δ_jm ≤ 1). A *whole-industry* use (δ_jm = 1: every
+product of j contains m) creates no part: m is required by every part of j alike, so a product
+line can contain a partial mineral and any number of whole-industry ones.
 
 **Requirement.** r_m[p] = s_jm / x0_e[p] for the part (j, m), where s_jm is j's share of the
-country's use of m, so that r_m · x0_e = 1: availability and shortfall are shares of baseline
-use, and the mineral's tonnage and price drop out of the quantity channel.
+country's use of m; for a whole-industry use r_m[p] = s_jm / x0_j on every part p of j. Either
+way r_m · x0_e = 1: availability and shortfall are shares of baseline use, and the mineral's
+tonnage and price drop out of the quantity channel.
 
 **Programme.** With x = L_e f, L_e = (I − A_e)⁻¹:
 
@@ -94,6 +97,9 @@ class DependentSystem:
     #: requirement per unit of output, (minerals, N), normalised so that r_m · x0 = 1
     r: np.ndarray
     n_industries: int
+    #: κ: value of a buyer's product line per unit of a dependent input it contains (None:
+    #: no delivery items, buyers are cut whole as strict Leontief complementarity has it)
+    downstream_multiple: float | None = None
 
     @cached_property
     def L(self) -> np.ndarray:
@@ -121,6 +127,52 @@ class DependentSystem:
         """Final-demand items the programme may cut: positive f0 and some mineral content."""
         return (self.f0 > 0) & (self.rho.max(axis=0) > 0)
 
+    @cached_property
+    def items(self) -> dict[str, np.ndarray]:
+        """What the programme may cut, per unit: ``src`` (whose mineral content ρ applies),
+        ``dst`` and ``mult`` (the cut is worth ``mult`` units of final demand of ``dst``) and
+        ``amount`` (the most that can be cut).
+
+        Final-demand items k: src = dst = k, mult = 1, amount f0_k. Delivery items (p, q), for
+        every part p that requires a mineral directly and each other part q that buys from it
+        when κ is set: the buyer stops only the product line holding the input, worth
+        κ' = min(κ, 1 / A_pq) per unit delivered, so cutting g frees ρ_p g of the mineral and
+        costs κ' μ_q g (the line's value added with its upstream, p's share included).
+        """
+        n = len(self.parent)
+        src, dst, mult, amount = [np.arange(n)], [np.arange(n)], [np.ones(n)], [self.f0]
+        if self.downstream_multiple is not None:
+            z = self.A * self.x0[None, :]                      # z_pq = A_pq x0_q
+            direct = np.flatnonzero(self.r.max(axis=0) > 0)
+            for pp in direct:
+                q = np.flatnonzero(z[pp] > 0)
+                q = q[q != pp]
+                src.append(np.full(len(q), pp))
+                dst.append(q)
+                mult.append(np.minimum(self.downstream_multiple, 1.0 / self.A[pp, q]))
+                amount.append(z[pp, q])
+        return {"src": np.concatenate(src), "dst": np.concatenate(dst),
+                "mult": np.concatenate(mult), "amount": np.concatenate(amount)}
+
+    @cached_property
+    def item_mu(self) -> np.ndarray:
+        """Value added lost per unit cut of each item, ``mult · μ_dst``."""
+        return self.items["mult"] * self.mu[self.items["dst"]]
+
+    @cached_property
+    def item_rho(self) -> np.ndarray:
+        """Mineral freed per unit cut of each item (minerals, items), ``ρ_src``."""
+        return self.rho[:, self.items["src"]]
+
+    def equivalent_cut(self, cut: np.ndarray) -> np.ndarray:
+        """Item cuts (items,) or (items, k) as the final-demand cuts (N,) or (N, k) of
+        equal value added: ``Σ_i mult_i cut_i e_dst(i)``."""
+        it = self.items
+        out = np.zeros((len(self.parent),) + cut.shape[1:])
+        w = it["mult"] if cut.ndim == 1 else it["mult"][:, None]
+        np.add.at(out, it["dst"], w * cut)
+        return out
+
     def index(self, mineral: str) -> int:
         """Row of ``mineral`` in ``r`` and ``rho``."""
         return self.minerals.index(mineral)
@@ -138,18 +190,21 @@ class DependentSystem:
 
 
 def build_system(
-    A: np.ndarray, v: np.ndarray, f0: np.ndarray, uses: Mapping[str, Sequence[Use]]
+    A: np.ndarray, v: np.ndarray, f0: np.ndarray, uses: Mapping[str, Sequence[Use]],
+    downstream_multiple: float | None = None,
 ) -> DependentSystem:
     """Expanded system of ``A`` (n×n), value-added coefficients ``v`` and final demand ``f0``
     with a dependent part per (user industry, mineral) of ``uses`` (see the module docstring).
 
     Raises ValueError when a mineral's shares do not sum to 1, a dependent share is outside
-    (0, 1], the dependent shares of one industry exceed 1, or a user has no output.
+    (0, 1], the partial (δ < 1) dependent shares of one industry exceed 1, or a user has no
+    output.
     """
     A = np.asarray(A, dtype=float)
     n = A.shape[0]
     minerals = tuple(uses)
     parts: list[tuple[int, int, float, float]] = []  # (industry, mineral, size, use share)
+    whole: list[tuple[int, int, float]] = []          # (industry, mineral, use share)
     taken = np.zeros(n)
     for m, name in enumerate(minerals):
         rows = list(uses[name])
@@ -160,11 +215,14 @@ def build_system(
             if not 0.0 < u.dependent_share <= 1.0 or u.share < 0:
                 raise ValueError(f"{name}: industry {u.industry} has dependent share "
                                  f"{u.dependent_share} (needs 0 < δ ≤ 1) or share {u.share}")
-            taken[u.industry] += u.dependent_share
-            parts.append((u.industry, m, u.dependent_share, u.share))
+            if u.dependent_share >= 1.0:
+                whole.append((u.industry, m, u.share))
+            else:
+                taken[u.industry] += u.dependent_share
+                parts.append((u.industry, m, u.dependent_share, u.share))
     if np.any(taken > 1.0 + 1e-9):
         j = int(np.argmax(taken))
-        raise ValueError(f"industry {j}: dependent shares of all minerals sum to "
+        raise ValueError(f"industry {j}: partial dependent shares of all minerals sum to "
                          f"{taken[j]:.4f} > 1")
     parent = np.concatenate([np.arange(n), [p[0] for p in parts]]).astype(int)
     size = np.concatenate([1.0 - np.minimum(taken, 1.0), [p[2] for p in parts]])
@@ -172,6 +230,10 @@ def build_system(
     f0 = np.asarray(f0, dtype=float)
     x0 = np.linalg.solve(np.eye(n) - A, f0)
     r = np.zeros((len(minerals), len(parent)))
+    for j, m, share in whole:
+        if x0[j] <= 0:
+            raise ValueError(f"{minerals[m]}: user industry {j} has no output")
+        r[m, parent == j] += share / x0[j]
     for k, (j, m, s, share) in enumerate(parts):
         out = s * x0[j]
         if out <= 0:
@@ -179,7 +241,7 @@ def build_system(
         r[m, n + k] += share / out
     return DependentSystem(minerals=minerals, parent=parent, size=size, A=A_e,
                            v=np.asarray(v, dtype=float)[parent], f0=size * f0[parent], r=r,
-                           n_industries=n)
+                           n_industries=n, downstream_multiple=downstream_multiple)
 
 
 @dataclass(frozen=True)
@@ -195,6 +257,9 @@ class LossCurve:
     loss: np.ndarray
     order: np.ndarray
     amount: np.ndarray
+    #: final-demand position and value multiple of each ordered item (see DependentSystem.items)
+    dst: np.ndarray
+    mult: np.ndarray
 
     def __call__(self, sigma: np.ndarray) -> np.ndarray:
         """Loss at shortfall shares ``sigma`` (clipped to 0-1), by linear interpolation."""
@@ -218,21 +283,30 @@ class LossCurve:
         w = b - a
         share = np.divide(g(a) - g(b), w, out=np.zeros_like(w), where=w > 0)
         out = np.zeros(n)
-        out[self.order] = share * self.amount
+        np.add.at(out, self.dst, self.mult * share * self.amount)
         return out
 
 
 def knapsack_curve(system: DependentSystem, mineral: str) -> LossCurve:
     """The loss curve of ``mineral`` alone: items by increasing μ_k / ρ_k, cumulated."""
-    rho = system.rho[system.index(mineral)]
-    items = np.nonzero((system.f0 > 0) & (rho > 0))[0]
-    ratio = system.mu[items] / rho[items]
-    order = items[np.argsort(ratio, kind="stable")]
-    amount = system.f0[order]
+    rho = system.item_rho[system.index(mineral)]
+    mu, it = system.item_mu, system.items
+    items = np.nonzero((it["amount"] > 0) & (rho > 0))[0]
+    order = items[np.argsort(mu[items] / rho[items], kind="stable")]
+    amount = it["amount"][order]
     freed = np.concatenate([[0.0], np.cumsum(rho[order] * amount)])
-    loss = np.concatenate([[0.0], np.cumsum(system.mu[order] * amount)])
-    freed[-1] = max(freed[-1], 1.0)  # ρ'f0 = 1 up to round-off: σ = 1 frees everything
-    return LossCurve(shortfall=freed, loss=loss, order=order, amount=amount)
+    loss = np.concatenate([[0.0], np.cumsum(mu[order] * amount)])
+    # ρ'f0 = 1 up to round-off (more with delivery items): σ = 1 is reached by the last item
+    stop = min(int(np.searchsorted(freed, 1.0 - 1e-12)), len(order))
+    freed, loss, order, amount = freed[:stop + 1], loss[:stop + 1], order[:stop], amount[:stop]
+    if freed[-1] > 1.0:  # the last item is cut only in part
+        w = (1.0 - freed[-2]) / (freed[-1] - freed[-2])
+        loss[-1] = loss[-2] + w * (loss[-1] - loss[-2])
+        amount = amount.copy()
+        amount[-1] *= w
+    freed[-1] = 1.0
+    return LossCurve(shortfall=freed, loss=loss, order=order, amount=amount,
+                     dst=it["dst"][order], mult=it["mult"][order])
 
 
 def components(system: DependentSystem, minerals: Sequence[str]) -> list[list[str]]:
@@ -263,25 +337,34 @@ class JointProgramme:
 
     @cached_property
     def _items(self) -> np.ndarray:
-        rho = self.system.rho[[self.system.index(m) for m in self.minerals]]
-        return np.nonzero((self.system.f0 > 0) & (rho.max(axis=0) > 0))[0]
+        rho = self.system.item_rho[[self.system.index(m) for m in self.minerals]]
+        return np.nonzero((self.system.items["amount"] > 0) & (rho.max(axis=0) > 0))[0]
+
+    @cached_property
+    def _total(self) -> np.ndarray:
+        """Σ_i ρ_mi amount_i per mineral: 1 with final-demand items only (ρ'f0 = 1), more
+        with delivery items, whose content the buyers' final demand also holds."""
+        rho = self.system.item_rho[[self.system.index(m) for m in self.minerals]][:, self._items]
+        return rho @ self.system.items["amount"][self._items]
 
     @cached_property
     def _model(self):  # noqa: ANN202 - highspy.Highs, imported lazily
         import highspy
 
         items = self._items
-        rho = self.system.rho[[self.system.index(m) for m in self.minerals]][:, items]
+        rho = self.system.item_rho[[self.system.index(m) for m in self.minerals]][:, items]
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
+        # HiGHS's default 1e-7 lets a row of shares pass uncut for σ < 1e-7; 1e-10 is its floor
+        h.setOptionValue("primal_feasibility_tolerance", 1e-10)
         lp = highspy.HighsLp()
         k, m = len(items), len(self.minerals)
         lp.num_col_, lp.num_row_ = k, m
-        lp.col_cost_ = -self.system.mu[items]          # HiGHS minimises: −μ'f
+        lp.col_cost_ = -self.system.item_mu[items]     # HiGHS minimises: −μ'f
         lp.col_lower_ = np.zeros(k)
-        lp.col_upper_ = self.system.f0[items]
+        lp.col_upper_ = self.system.items["amount"][items]
         lp.row_lower_ = np.full(m, -highspy.kHighsInf)
-        lp.row_upper_ = np.ones(m)
+        lp.row_upper_ = self._total
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.start_ = np.arange(0, m * k + 1, m, dtype=np.int32)
         lp.a_matrix_.index_ = np.tile(np.arange(m, dtype=np.int32), k)
@@ -294,16 +377,18 @@ class JointProgramme:
         import highspy
 
         h = self._model
-        avail = 1.0 - np.clip(np.asarray(sigma, dtype=float), 0.0, 1.0)
+        # what stays uncut may hold at most total − σ: the cut frees at least σ of each mineral
+        avail = self._total - np.clip(np.asarray(sigma, dtype=float), 0.0, 1.0)
         for i, a in enumerate(avail):
             h.changeRowBounds(i, -highspy.kHighsInf, float(a))
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"dependent-output LP: {h.modelStatusToString(h.getModelStatus())}")
-        cut = np.zeros(len(self.system.f0))
-        cut[self._items] = self.system.f0[self._items] - np.asarray(h.getSolution().col_value)
+        amount = self.system.items["amount"]
+        cut = np.zeros(len(amount))
+        cut[self._items] = amount[self._items] - np.asarray(h.getSolution().col_value)
         cut = np.maximum(cut, 0.0)
-        return float(self.system.mu @ cut), cut
+        return float(self.system.item_mu @ cut), self.system.equivalent_cut(cut)
 
     def evaluate(self, sigma: np.ndarray, step: float, max_points: int
                  ) -> tuple[np.ndarray, np.ndarray]:
@@ -313,16 +398,15 @@ class JointProgramme:
         with base vertex b = ⌊σ/h⌋ and fractions φ = σ/h − b sorted decreasingly
         (φ_(1) ≥ … ≥ φ_(m)), the vertices are b, b + e_(1), …, b + e_(1) + … + e_(m) with weights
         1 − φ_(1), φ_(1) − φ_(2), …, φ_(m); the loss is the weighted sum of exact LP losses.
+        When the draws need more than ``max_points`` vertices (many minerals, spread draws),
+        :meth:`evaluate_sampled` solves the LP at ``max_points`` representative draws instead.
         """
         sigma = np.clip(np.atleast_2d(np.asarray(sigma, dtype=float)), 0.0, 1.0)
-        while True:
-            cells = int(np.ceil(1.0 / step - 1e-9))
-            vert, weight = _kuhn(sigma, cells)
-            keys, inverse = np.unique(vert.reshape(-1, sigma.shape[1]), axis=0,
-                                      return_inverse=True)
-            if len(keys) <= max_points or cells <= 1:
-                break
-            step *= 2.0
+        cells = int(np.ceil(1.0 / step - 1e-9))
+        vert, weight = _kuhn(sigma, cells)
+        keys, inverse = np.unique(vert.reshape(-1, sigma.shape[1]), axis=0, return_inverse=True)
+        if len(keys) > max_points:
+            return self.evaluate_sampled(sigma, max_points)
         values = np.zeros(len(keys))
         cuts = np.zeros((len(self.system.f0), len(keys)))
         for i, key in enumerate(keys):
@@ -335,6 +419,32 @@ class JointProgramme:
         loss = (values[inverse] * w).reshape(weight.shape).sum(axis=1)
         mass = np.bincount(inverse, weights=w, minlength=len(keys)) / len(sigma)
         return loss, cuts @ mass
+
+    def evaluate_sampled(self, sigma: np.ndarray, points: int) -> tuple[np.ndarray, np.ndarray]:
+        """Loss per draw from exact LPs at ``points`` representative draws.
+
+        The separable loss s_k = Σ_m ℓ_m(σ_km) (each mineral's knapsack curve) orders the draws;
+        the LP is solved at ``points`` draws evenly spaced in that order (the first and last
+        included), and every draw's loss is s_k times the joint/separable ratio interpolated in
+        its rank: exact at the sampled draws, with no LP per draw. The mean cut weights each
+        sampled draw's cut by the draws nearest to it in rank.
+        """
+        sigma = np.clip(np.atleast_2d(np.asarray(sigma, dtype=float)), 0.0, 1.0)
+        sep = sum(knapsack_curve(self.system, m)(sigma[:, i])
+                  for i, m in enumerate(self.minerals))
+        order = np.argsort(sep, kind="stable")
+        n = len(sigma)
+        ranks = np.unique(np.linspace(0, n - 1, min(points, n)).round().astype(int))
+        picks = order[ranks]
+        solved = [self.solve(sigma[k]) for k in picks]
+        exact = np.array([v for v, _ in solved])
+        ratio = np.divide(exact, sep[picks], out=np.ones(len(picks)), where=sep[picks] > 0)
+        rank_of = np.empty(n)
+        rank_of[order] = np.arange(n)
+        loss = np.where(sep > 0, sep * np.interp(rank_of, ranks, ratio), 0.0)
+        nearest = np.searchsorted((ranks[1:] + ranks[:-1]) / 2.0, rank_of)
+        mass = np.bincount(nearest, minlength=len(picks)) / n
+        return loss, np.column_stack([c for _, c in solved]) @ mass
 
 
 def _kuhn(sigma: np.ndarray, cells: int) -> tuple[np.ndarray, np.ndarray]:
