@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 import friendshore as fs
 from friendshore.cli import app
+from friendshore.iomodel.detail import detail_table
 from friendshore.iomodel.tables import mic_table
 from friendshore.readers import io_tables
 
@@ -72,8 +73,9 @@ def test_ripple_cli_json_shows_english_and_japanese_names() -> None:
 def test_stress_top_industries_name_japanese_sectors_in_english() -> None:
     out = fs.stress("china-rare-earth-ban", draws=200, seed=1)
     jpn = out["countries"]["JPN"]["top_industries"]
-    assert jpn, "JPN has a GDP model (MIC 185)"
+    assert jpn, "JPN has a GDP model (MIC 2015 basic)"
+    basic = detail_table("JPN")
     for row in jpn:
         assert english(row["name"]) and CJK.search(row["name_ja"])
-        assert row["name"] == mic_table(185).names[mic_table(185).index(row["industry"])]
+        assert row["name"] == basic.names[basic.index(row["industry"])]
     assert all("name_ja" not in r for r in out["countries"]["USA"]["top_industries"])
