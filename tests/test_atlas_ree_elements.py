@@ -56,7 +56,10 @@ def test_element_mine_supply_by_hand():
 
 def test_element_separation_follows_iea_refining_shares():
     tb = atlas.supply("terbium", "refine")
-    mine = atlas.supply("terbium", "mine", year=tb.attrs["year"])
+    # separation (IEA, 2023) uses the world mine output of the nearest mine year: MCS 2026
+    # has 2024 and 2025, so 2024
+    mine = atlas.supply("terbium", "mine", year=2024)
+    assert tb.attrs["year"] == 2023
     iea = atlas.supply("rare_earths", "refine", year=tb.attrs["year"])
     assert tb.attrs["denominator"] == pytest.approx(mine.attrs["denominator"], rel=1e-9)
     share = lambda df: float(df.loc[df["country"] == "CHN", "share"].iloc[0])  # noqa: E731
@@ -91,8 +94,8 @@ def test_ore_assumption_is_overridable(store):
     net = build_network(store, Assumptions({"rare_earths_ore_by_country": {
         "MMR": {"Bayan Obo": 1.0}}}))
     m, mm = net.market("dysprosium", "mine"), net.country("MMR")
-    mmr_2024 = 31_000
-    assert net.production[m, mm] == pytest.approx(mmr_2024 * 0.001)  # Bayan Obo: 0.1 % Dy
+    mmr_2025 = 22_000  # USGS MCS 2026: Burma's 2025 REO mine output (31,000 t in 2024, MCS 2025)
+    assert net.production[m, mm] == pytest.approx(mmr_2025 * 0.001)  # Bayan Obo: 0.1 % Dy
 
 
 def test_element_scenario_names_the_april_2025_list_and_leaves_japan_short():

@@ -37,7 +37,7 @@ def world() -> pd.DataFrame:
 
 # -- published figures (USGS MCS 2025) --------------------------------------------------------
 def test_rare_earths_china_2024() -> None:
-    df = friendshore.supply("rare_earths", year=2024)
+    df = friendshore.supply("rare_earths", year=2024, source="usgs-mcs-2025")
     chn = df.set_index("country").loc["CHN"]
     assert chn["production"] == 270_000
     assert df.attrs["world_total"] == 390_000
@@ -49,7 +49,7 @@ def test_rare_earths_china_2024() -> None:
 
 
 def test_cobalt_drc_share_about_76_percent() -> None:
-    df = friendshore.supply("Cobalt")
+    df = friendshore.supply("Cobalt", source="usgs-mcs-2025")
     assert df.attrs["stage"] == "mine" and df.attrs["year"] == 2024
     assert df.iloc[0]["country"] == "COD"
     assert df.iloc[0]["share"] == pytest.approx(0.76, abs=0.01)
@@ -57,14 +57,14 @@ def test_cobalt_drc_share_about_76_percent() -> None:
 
 
 def test_gallium_china_primary_about_99_percent() -> None:
-    df = friendshore.supply("gallium", stage="refine")
+    df = friendshore.supply("gallium", stage="refine", source="usgs-mcs-2025")
     assert df.iloc[0]["country"] == "CHN"
     assert df.iloc[0]["production"] == 750  # 750,000 kg -> 750 t
     assert df.iloc[0]["share"] == pytest.approx(0.99, abs=0.01)
 
 
 def test_shares_sum_to_one_without_other_countries() -> None:
-    df = friendshore.supply("rare_earths", year=2024)
+    df = friendshore.supply("rare_earths", year=2024, source="usgs-mcs-2025")
     other = df.attrs["other_countries"]
     assert df["share"].sum() + other / df.attrs["denominator"] == pytest.approx(1)
     assert list(df["production"]) == sorted(df["production"], reverse=True)
@@ -238,11 +238,13 @@ def test_failed_bad_file_ingest_leaves_store_unchanged(store: Store) -> None:
 
 # -- CLI --------------------------------------------------------------------------------------
 def test_cli_supply_json() -> None:
-    res = CliRunner().invoke(app, ["supply", "rare_earths", "--year", "2024", "--json"])
+    # default: the newest edition, MCS 2026, data year 2025; its country rows + other
+    # countries sum to 389,310 t REO (rounded world total 390,000 t)
+    res = CliRunner().invoke(app, ["supply", "rare_earths", "--json"])
     assert res.exit_code == 0, res.output
     rows = json.loads(res.stdout)
     assert rows[0] == {"country": "CHN", "production": 270000.0, "unit": "t",
-                       "share": pytest.approx(270_000 / 393_950)}
+                       "share": pytest.approx(270_000 / 389_310)}
 
 
 def test_cli_commodities_and_status_json() -> None:
@@ -279,8 +281,9 @@ def test_new_release_fig2_labels_resolve_by_name(store: Store) -> None:
     assert nir.loc["gallium", "year"] == 2025
     res = friendshore.ingest(path, "usgs-mcs", store=store)
     assert res["source"] == "usgs-mcs-2026"
-    # the 2025 edition's supply rows are untouched by a Fig2-only ingest
-    assert friendshore.supply("gallium", store=store).attrs["source"] == "usgs-mcs-2025"
+    # the edition's supply rows are untouched by a Fig2-only ingest
+    ga = friendshore.supply("gallium", stage="refine", year=2025, store=store)
+    assert ga.attrs["source"] == "usgs-mcs-2026" and len(ga) > 0
 
 
 @settings(max_examples=25, deadline=None)

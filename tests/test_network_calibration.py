@@ -63,12 +63,16 @@ def test_shipped_network_passes(table) -> None:
 
 
 def test_issue_figures_are_fixed(table) -> None:
-    # aluminum: USGS MCS 2025 salient 2024, apparent consumption 4.3 Mt; primary 0.67 Mt and
-    # secondary from old scrap 1.6 Mt -> (4.3 - 2.27) / 4.3 = 47.2 % (USGS 47 %; was 0 %)
+    # aluminum (a 2025 market): USGS MCS 2026 salient 2025, apparent consumption 5.7 Mt;
+    # primary 0.66 Mt and secondary from old scrap 1.6 Mt -> (5.7 - 2.26) / 5.7 = 60.4 %
+    # (MCS 2026 Fig2: 60 %; MCS 2025 gave 47 % for 2024; the uncalibrated network had 0 %)
     al = _row(table, "aluminum", "refine")
-    assert al["network_us_nir"] == pytest.approx((4.3e6 - 0.67e6 - 1.6e6) / 4.3e6)
-    assert al["published_us_nir"] == pytest.approx(0.47)
-    # nickel, all forms on the refined market: (180 - 8 - 92) / 180 = 44 % (USGS 48 %; was 100)
+    assert al["year"] == 2025
+    assert al["network_us_nir"] == pytest.approx((5.7e6 - 0.66e6 - 1.6e6) / 5.7e6)
+    assert al["published_us_nir"] == pytest.approx(0.60)
+    # the markets whose data end in 2024 keep the MCS 2025 release (Fig2 2024 and its salient
+    # 2024 values): nickel, all forms on the refined market: (180 - 8 - 92) / 180 = 44 %
+    # (USGS 48 %; was 100)
     ni = _row(table, "nickel", "mine")
     assert ni["market"] == "nickel/refine"
     assert ni["network_us_nir"] == pytest.approx(80 / 180)

@@ -25,16 +25,17 @@ def test_fields_and_one_row_per_commodity_stage(risk_table) -> None:
 
 def test_published_usgs_facts(risk_table) -> None:
     ree = risk_row(risk_table, "rare_earths", "mine")
-    assert ree["year"] == 2024 and ree["top_country"] == "CHN"
-    # 270,000 t of the rows' 393,950 t (68.5 %); of the rounded 390,000 t world total, 69.2 %
-    assert ree["china_share"] == pytest.approx(270_000 / 393_950, abs=1e-4)
+    # USGS MCS 2026 (data year 2025), the default edition
+    assert ree["year"] == 2025 and ree["top_country"] == "CHN"
+    # 270,000 t of the rows' 389,310 t (69.4 %); of the rounded 390,000 t world total, 69.2 %
+    assert ree["china_share"] == pytest.approx(270_000 / 389_310, abs=1e-4)
     assert ree["world_reported"] == 390_000
     assert 270_000 / ree["world_reported"] == pytest.approx(0.692, abs=1e-3)
-    assert ree["us_net_import_reliance"] == pytest.approx(0.80)
-    co = risk_row(risk_table, "cobalt", "mine")
-    assert co["top_country"] == "COD" and co["top_share"] == pytest.approx(0.76, abs=0.01)
-    ga = risk_row(risk_table, "gallium", "refine")
-    assert ga["china_share"] == pytest.approx(0.99, abs=0.01)
+    assert ree["us_net_import_reliance"] == pytest.approx(0.67)  # Fig2 2025 (80 % for 2024)
+    co = risk_row(risk_table, "cobalt", "mine")  # DR Congo 230,000 of the rows' 314,600 t
+    assert co["top_country"] == "COD" and co["top_share"] == pytest.approx(230 / 314.6)
+    ga = risk_row(risk_table, "gallium", "refine")  # China 900 t of 909 t (Japan 3, Russia 6)
+    assert ga["china_share"] == pytest.approx(900 / 909)
     assert ga["us_net_import_reliance"] == pytest.approx(1.0)
 
 
@@ -58,13 +59,14 @@ def test_missing_is_null_not_zero(risk_table) -> None:
     assert magnets["jpn_top_source"] in {"PHL", "VNM", "CHN"}
     copper_mine = risk_row(risk_table, "copper", "mine")  # USGS reports NIR for refined copper only
     assert math.isnan(copper_mine["us_net_import_reliance"])
-    assert risk_row(risk_table, "copper", "refine")["us_net_import_reliance"] == pytest.approx(0.45)
+    # refined copper: MCS 2026 Fig2, 57 % in 2025 (45 % in 2024, MCS 2025)
+    assert risk_row(risk_table, "copper", "refine")["us_net_import_reliance"] == pytest.approx(0.57)
 
 
 def test_rows_without_production_series() -> None:
     df = risk("abrasives")  # USGS gives US import reliance but no production by country
     assert len(df) == 1 and df.iloc[0]["us_net_import_reliance"] == pytest.approx(0.95)
-    assert math.isnan(df.iloc[0]["hhi"]) and df.iloc[0]["year"] == 2024
+    assert math.isnan(df.iloc[0]["hhi"]) and df.iloc[0]["year"] == 2025  # MCS 2026 Fig2
 
 
 def test_japan_reliance_from_trade(risk_table) -> None:

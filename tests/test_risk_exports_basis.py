@@ -61,12 +61,13 @@ def test_export_rows_agree_with_supply(risk_table) -> None:
 
 
 def test_production_rows_keep_their_values(risk_table) -> None:
-    # figures of the table before export-based rows existed (USGS MCS 2025, 2024 production)
+    # production-based rows (USGS MCS 2026, 2025 production; graphite refine: IEA 2023)
     assert _row(risk_table, "rare_earths", "mine")["china_share"] == pytest.approx(
-        270_000 / 393_950, rel=1e-9)
-    for com, stage, hhi, cn in [("rare_earths", "mine", 0.492355, 0.685366),
-                                ("gallium", "refine", 0.968845, 0.984252),
-                                ("tungsten", "mine", 0.681234, 0.823096),
+        270_000 / 389_310, rel=1e-9)
+    # gallium by hand: China 900, Russia 6, Japan 3 t -> HHI (900² + 6² + 3²) / 909² = 0.980351
+    for com, stage, hhi, cn in [("rare_earths", "mine", 0.507236, 0.693535),
+                                ("gallium", "refine", 0.980351, 0.990099),
+                                ("tungsten", "mine", 0.623436, 0.786939),
                                 ("graphite", "refine", 0.807771, 0.896630)]:
         row = _row(risk_table, com, stage)
         assert row["share_basis"] == "production"

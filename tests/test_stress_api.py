@@ -24,9 +24,9 @@ GDP_KEYS = {"gdp_change_usd", "gdp_change_pct", "top_industries", "gdp_channels_
 def test_network_from_store_is_consistent_and_matches_usgs(network):
     check_network(network)
     m = network.market("gallium", "refine")
-    # USGS MCS 2025: China produced an estimated 750 t of primary gallium in 2024 (world 760 t)
-    assert network.production[m, network.country("CHN")] == pytest.approx(750.0)
-    assert network.years[m] == 2024
+    # USGS MCS 2026: China produced an estimated 900 t of primary gallium in 2025 (world 900 t)
+    assert network.production[m, network.country("CHN")] == pytest.approx(900.0)
+    assert network.years[m] == 2025
     # flows keep every producer within its production and define demand
     np.testing.assert_allclose(network.flows[m].sum(axis=1), network.production[m])
     assert (network.capacity >= network.production - 1e-9).all()

@@ -35,13 +35,13 @@ def test_us_gallium_demand_is_usgs_consumption(network):
     check_network(network)
     m = network.market("gallium", "refine")
     us = network.country("USA")
-    # MCS2025 gallium salient, 2024: Consump_kg = 19,000 kg; the US produces no primary Ga
-    want = _salient("mcs2025-galli_salient.csv", 2024, "Consump_kg")
-    assert want == pytest.approx(19.0)
-    assert network.demand[m, us] == pytest.approx(want, rel=1e-9)
+    # MCS 2026 long file, gallium salient 2025: 'Consumption, reported' 19,000 kg (MCS 2025
+    # gave 19,000 kg for 2024 too); the US produces no primary Ga
+    assert _salient("mcs2025-galli_salient.csv", 2024, "Consump_kg") == pytest.approx(19.0)
+    assert network.demand[m, us] == pytest.approx(19.0, rel=1e-9)
     assert network.flows[m, us, us] == 0.0  # all imported: USGS NIR 100 %
-    assert "US calibrated to USGS MCS consumption Consump 2024 = 19 t" in network.notes[
-        "gallium/refine"]
+    assert ("US calibrated to USGS MCS2026 consumption Consumption, reported 2025 = 19 t"
+            in network.notes["gallium/refine"])
 
 
 def test_us_cobalt_refine_demand_is_usgs_apparent_consumption(network):

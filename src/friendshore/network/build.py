@@ -53,7 +53,7 @@ from ..assumptions import Assumptions, all_assumptions
 from ..conventions.commodities import all_commodities, derived_series
 from ..conventions.countries import validate_iso3
 from ..errors import FriendshoreError, IngestError
-from ..readers import ree_elements
+from ..readers import ree_elements, usgs_mcs
 from ..readers.trade import magnet_import_shares
 from ..scenario.spec import STAGES
 from ..store import Store
@@ -103,9 +103,11 @@ def lumped_codes() -> frozenset[str]:
 
 @cache
 def us_consumption_map() -> pd.DataFrame:
-    """(commodity, stage) -> USGS salient variables in the market's basis: ``variable`` (US
-    apparent consumption) and ``production`` (US production, ``|``-separated and summed);
-    blank = the network's own value."""
+    """(commodity, stage, edition) -> USGS salient variables in the market's basis:
+    ``variable`` (US apparent consumption) and ``production`` (US production, ``|``-separated
+    and summed); blank = the network's own value. ``edition`` (``MCS2025``, ``MCS2026``) names
+    the release whose variable names the row uses; a market takes the newest loaded edition
+    whose variables have values (see ``_us_targets``)."""
     path = resources.files("friendshore") / "data" / "network" / "us_consumption.csv"
     with path.open(encoding="utf-8") as fh:
         return pd.read_csv(fh, dtype=str, keep_default_na=False)
@@ -433,24 +435,49 @@ def _element_flows(markets: list[tuple[str, str]], flows: np.ndarray,
 def _us_targets(store: Store, info: dict[tuple[str, str], dict[str, Any]]) -> dict[
         tuple[str, str], tuple[float | None, float | None, str]]:
     """US (demand, production, label) per calibrated market from the USGS salient data, the
-    year nearest the market's year; None where the map leaves one to the network."""
+    year nearest the market's year, from the release whose NIR year is nearest the market's
+    year (ties: the newest) among those whose named variables all have values (else the first
+    with any); None where the map leaves one to the network."""
     sal = us_salient_values(store)
-    out = {}
-    for row in us_consumption_map().itertuples():
-        m = (row.commodity, row.stage)
+    by_source = {src: grp for src, grp in sal.groupby("source")}
+    out: dict[tuple[str, str], tuple[float | None, float | None, str]] = {}
+    for (c, st), rows in us_consumption_map().groupby(["commodity", "stage"], sort=False):
+        m = (c, st)
         if m not in info:
             continue
-        unit, year = info[m]["unit"], info[m]["year"]
-        got, labels = [], []
-        for what, cell in (("consumption", row.variable), ("production", row.production)):
-            names = [v.strip() for v in cell.split("|") if v.strip()]
-            hit = _salient(sal, row.commodity, names, unit, year) if names else None
-            got.append(None if hit is None else hit[0])
-            if hit is not None:
-                labels.append(f"{what} {'+'.join(names)} {hit[1]} = {hit[0]:g} {unit}")
-        if any(v is not None for v in got):
-            out[m] = (got[0], got[1], "USGS MCS " + "; ".join(labels))
+        # the release whose NIR year (edition year - 1) is nearest the market's year first,
+        # so that the target and the published NIR it is checked on come from one release
+        gap = (rows["edition"].str[3:].astype(int) - 1 - int(info[m]["year"])).abs()
+        order = rows.assign(gap=gap).sort_values(["gap", "edition"], ascending=[True, False])
+        found = [hit for row in order.itertuples()
+                 if (hit := _edition_target(row, by_source, info[m])) is not None]
+        complete = [f for f in found if f[3]]
+        if complete or found:
+            out[m] = (complete or found)[0][:3]
     return out
+
+
+def _edition_target(row: Any, by_source: dict[str, pd.DataFrame], info: dict[str, Any]
+                    ) -> tuple[float | None, float | None, str, bool] | None:
+    """(demand, production, label, complete) of one ``us_consumption.csv`` row from its
+    edition's salient rows; None when its edition is not loaded or nothing it names has a
+    value. ``complete``: every variable the row names has one."""
+    source = usgs_mcs.source_of(row.edition)
+    if source not in by_source:
+        return None
+    unit, year = info["unit"], info["year"]
+    got, labels, named = [], [], []
+    for what, cell in (("consumption", row.variable), ("production", row.production)):
+        names = [v.strip() for v in cell.split("|") if v.strip()]
+        hit = _salient(by_source[source], row.commodity, names, unit, year) if names else None
+        got.append(None if hit is None else hit[0])
+        named.append(bool(names))
+        if hit is not None:
+            labels.append(f"{what} {'+'.join(names)} {hit[1]} = {hit[0]:g} {unit}")
+    if not any(v is not None for v in got):
+        return None
+    complete = all(g is not None for g, n in zip(got, named, strict=True) if n)
+    return got[0], got[1], f"USGS {row.edition} " + "; ".join(labels), complete
 
 
 def _lumped_scale(

@@ -132,7 +132,7 @@ def _market_for(commodity: str, stage: str, mapped: pd.DataFrame,
     """The network market USGS's figure for (commodity, stage) is checked on: the mapped
     market of that stage, else the commodity's only mapped market (USGS's NIR form, e.g.
     nickel 'all forms' on the refined-nickel market), else the same (commodity, stage)."""
-    own = mapped[mapped["commodity"] == commodity]
+    own = mapped[mapped["commodity"] == commodity].drop_duplicates("stage")  # one per edition
     m = (commodity, stage)
     if len(own) == 1 and not (own["stage"] == stage).any():
         m = (commodity, str(own["stage"].iloc[0]))

@@ -110,8 +110,9 @@ SUPPLY_COLUMNS = [
 
 
 def shipped() -> list[Path]:
-    """The shipped release folders, oldest first: MCS 2025 (kept for comparing years)."""
-    return [package_file("usgs_mcs2025")]
+    """The shipped release folders, oldest first: MCS 2025 (kept for comparing years) and
+    MCS 2026, the newest, which ``supply``, ``risk`` and the stress network default to."""
+    return [package_file("usgs_mcs2025"), package_file("usgs_mcs2026")]
 
 
 # -- mapping tables ---------------------------------------------------------------------------

@@ -16,7 +16,8 @@ Long file -> tables:
   summing follow the MCS 2025 world reader (``World total`` -> ``WLD``, ``Other countries``
   -> ``OTH``; kilograms and thousand tons -> t).
 * ``Salient Statistics—United States`` -> ``us_salient``: ``variable`` is the
-  ``Statistics_detail`` text (``Production: Mineral concentrates``), masses in t.
+  ``Statistics_detail`` text (``Production: Mineral concentrates``), prefixed with the
+  commodity where a chapter holds several (``Alumina: Consumption, apparent``); masses in t.
 * The published revisions after v1.0 (``data/usgs_mcs2026/revisions.csv``, from
   ``MCS2026_version_history.txt``) replace the v1.0 cells they name; each revised row's note
   says so.
@@ -201,9 +202,14 @@ def _salient(raw: pd.DataFrame, file: str) -> pd.DataFrame:
         hits = [usgs_mcs._slugs_for("salient", label, file=file, row=int(row),
                                     field="Commodity") for label in (name, chapter)]
         slugs[name] = next((h[0][0] for h in hits if h), None)
+    # a chapter with several commodities (Bauxite and Alumina) repeats its variable names:
+    # there the variable is prefixed with the commodity ('Alumina: Consumption, apparent')
+    several = df.groupby("MCS chapter")["Commodity"].transform("nunique") > 1
+    detail = df["Statistics_detail"].map(clean_text)
+    variable = detail.where(~several, df["Commodity"].map(clean_text) + ": " + detail)
     out = pd.DataFrame({
         "commodity": df["Commodity"].map(slugs), "usgs_name": df["Commodity"].map(clean_text),
-        "year": _years(df, file), "variable": df["Statistics_detail"].map(clean_text),
+        "year": _years(df, file), "variable": variable,
         "value": cells["value"] * spec.str[1].astype(float) / spec.str[2].astype(float),
         "unit": spec.str[0], "flag": cells["text"],
         "estimated": df["Notes"].str.contains("estimated", case=False),

@@ -46,10 +46,10 @@ def trade_quantities(store: Store) -> pd.DataFrame:
 
 
 def us_salient_values(store: Store) -> pd.DataFrame:
-    """US salient statistics with a value: (commodity, variable, year, value, unit)."""
+    """US salient statistics with a value: (source, commodity, variable, year, value, unit)."""
     return store.query(
         """
-        SELECT commodity, variable, year, value, unit
+        SELECT source, commodity, variable, year, value, unit
         FROM us_salient
         WHERE commodity IS NOT NULL AND value IS NOT NULL
         """

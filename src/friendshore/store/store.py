@@ -29,7 +29,7 @@ from ..results import jsonable
 __all__ = ["Store", "default_store_path", "open_store"]
 
 #: Bump when the schema or the shipped data change: older stores are rebuilt on open.
-SCHEMA_VERSION = "4"  # 4: MCS 2026 tables (us_import_sources, export_controls)
+SCHEMA_VERSION = "5"  # 5: MCS 2026 shipped and the default
 
 
 def default_store_path() -> Path:
