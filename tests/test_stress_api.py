@@ -120,10 +120,37 @@ def test_sweep_ranks_major_exporters(network):
     assert any(sc.shocks[0].exporter == "CHN" and sc.shocks[0].commodity == "gallium"
                for sc, _ in todo)
     out = run_sweep(network, draws=4, countries=["USA"])
-    rows = out["ranking"]["USA"]
-    assert len(rows) == out["scenarios"]
-    means = [r["shortfall_pct_mean"] for r in rows]
+    rows = out["scenario_ranking"]["USA"]
+    assert len(rows) == out["scenario_count"] == len(out["scenarios"])
+    means = [r["shortfall_pct_mean"] for r in rows]   # no GDP function: by shortfall
     assert means == sorted(means, reverse=True)
+    assert all(r["gdp_change_usd_mean"] is None for r in rows)
+
+
+def test_sweep_probabilities_and_gdp_ranking(network):
+    """Each scenario's probability follows T4 (in force) or the default; the ranking is the
+    probability-weighted sum of the GDP means per commodity, most negative first."""
+    import friendshore as fs
+    from friendshore.disruption.sweep import rank_commodities
+
+    out = fs.sweep(draws=8, countries=["USA"],
+                   assumptions={"stress_sweep_probabilities": {"sweep-CHN-gallium-refine": 0.5}})
+    rows = {r["name"]: r for r in out["scenarios"]}
+    ga = rows["sweep-CHN-gallium-refine"]
+    assert ga["probability"] == 0.5 and ga["in_force"]
+    others = [r for r in out["scenarios"] if not r["in_force"] and r["name"] in rows]
+    assert others and all(r["probability"] == 0.05 for r in others)
+    assert any(r["probability"] == 0.10 for r in out["scenarios"] if r["in_force"])
+    assert ga["gdp_change_usd"]["USA"]["mean"] < 0
+    ranking = out["ranking"]["USA"]
+    assert ranking == rank_commodities(out["scenarios"], "USA")
+    values = [r["expected_gdp_change_usd"] for r in ranking]
+    assert values == sorted(values)
+    by_hand = sum(r["probability"] * r["gdp_change_usd"]["USA"]["mean"]
+                  for r in out["scenarios"] if r["commodity"] == "gallium"
+                  and r["gdp_change_usd"]["USA"] is not None)
+    assert next(r for r in ranking if r["commodity"] == "gallium")[
+        "expected_gdp_change_usd"] == pytest.approx(by_hand)
 
 
 def test_cli_bad_scenario_exits_2_with_path(tmp_path, built_store_path):

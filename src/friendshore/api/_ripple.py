@@ -33,7 +33,7 @@ from ..iomodel.tables import TABLES, IOTable, get_table
 from ..results import summarise
 
 __all__ = ["GdpImpact", "first_use_industries", "gdp_change", "io_tables", "multipliers",
-           "ripple", "stress_gdp"]
+           "ripple", "stress_gdp", "sweep_gdp"]
 
 PHASES = ("construction", "operation")
 
@@ -226,3 +226,8 @@ def stress_gdp(result: Any, country: str, top: int = 5) -> dict[str, Any]:
         "gdp_method": methods,
         "gdp_not_modelled": missing,
     }
+
+
+def sweep_gdp(result: Any, country: str) -> dict[str, float] | None:
+    """The ``gdp_change_usd`` summary of :func:`stress_gdp` alone (the sweep's GDP function)."""
+    return stress_gdp(result, country, top=0)["gdp_change_usd"]

@@ -18,6 +18,7 @@ import pandas as pd
 from ..assumptions import Assumptions
 from ..disruption.engine import StressResult, run_scenario
 from ..errors import UnknownNameError
+from ..iomodel.enduse import whole_industry_share
 from ..network.build import build_network
 from ..network.build import calibration as network_calibration
 from ..network.checks import implied_nir
@@ -238,10 +239,20 @@ def sweep(
     assumptions: Mapping[str, Any] | None = None,
     scheduler: str | None = None,
 ) -> dict[str, Any]:
-    """Full 12-month restrictions by every major exporter, ranked per country of interest
-    (see :func:`friendshore.disruption.sweep.run_sweep`)."""
+    """Full 12-month restrictions by every major exporter with their GDP change per country
+    (the dependent-output model, :func:`~.ripple.sweep_gdp`) and the commodities ranked by
+    expected GDP change (see :func:`friendshore.disruption.sweep.run_sweep`); each ranking
+    row adds ``whole_industry_share``, the share of the commodity's use on bridge rows that
+    treat a whole industry as dependent (near 1: the GDP figure is an upper bound)."""
     from ..disruption.sweep import run_sweep
+    from ._ripple import sweep_gdp
 
-    network = build_network(get_store(store))
-    return run_sweep(network, draws=draws, seed=seed, countries=countries, progress=progress,
-                     assumptions=assumptions, scheduler=scheduler)
+    network = build_network(get_store(store), Assumptions(assumptions))
+    out = run_sweep(network, draws=draws, seed=seed, countries=countries, progress=progress,
+                    assumptions=assumptions, scheduler=scheduler, gdp=sweep_gdp)
+    for country, ranked in out["ranking"].items():
+        for row in ranked:  # how much of the figure rests on whole-industry bridge rows
+            share = (whole_industry_share(country, row["commodity"])
+                     if country in ("USA", "JPN") else None)
+            row["whole_industry_share"] = share
+    return out

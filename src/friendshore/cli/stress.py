@@ -164,13 +164,29 @@ def sweep(
     if json:
         print_json(out)
         return
-    for country, rows in out["ranking"].items():
+    caption = (f"{out['scenario_count']} scenarios x {out['draws']:,} draws; expected GDP "
+               "change = sum over the commodity's scenarios of annual probability x mean GDP "
+               "change (US$ M; negative = loss); whole-industry rows %: share of the "
+               "commodity's use on bridge rows that treat a whole industry as dependent "
+               "(an upper bound)")
+    for country, ranked in out["ranking"].items():
+        print_table([{"commodity": r["commodity"],
+                      "expected GDP change US$ M/yr": r["expected_gdp_change_usd"] / 1e6,
+                      "whole-industry rows %": (None if r.get("whole_industry_share") is None
+                                                else 100 * r["whole_industry_share"])}
+                     for r in ranked[:top]],
+                    title=f"{country}: commodities by expected GDP change", caption=caption)
+        rows = out["scenario_ranking"][country]
         show = [{"exporter": r["exporter"], "commodity": r["commodity"], "stage": r["stage"],
-                 "world %": 100 * r["world_share"], "short % mean": r["shortfall_pct_mean"],
-                 "short % cvar95": r["shortfall_pct_cvar95"], "short mean": r["shortfall_t_mean"],
+                 "world %": 100 * r["world_share"], "p /yr": r["probability"],
+                 "in force": "yes" if r["in_force"] else "",
+                 "GDP US$ M": (None if r["gdp_change_usd_mean"] is None
+                               else r["gdp_change_usd_mean"] / 1e6),
+                 "short % mean": r["shortfall_pct_mean"],
+                 "short % cvar95": r["shortfall_pct_cvar95"],
                  "price x": r["price_multiplier_mean"]} for r in rows[:top]]
-        print_table(show, title=f"{country}: full 12-month restrictions, worst first",
-                    caption=f"{out['scenarios']} scenarios x {out['draws']:,} draws")
+        print_table(show, title=f"{country}: full 12-month restrictions, largest GDP loss first",
+                    caption=f"{out['scenario_count']} scenarios x {out['draws']:,} draws")
 
 
 def _pp(value: float | None, bound: str | None = None) -> str:

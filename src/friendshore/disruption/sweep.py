@@ -3,9 +3,14 @@
 As in the USGS 2025 critical-minerals assessment (OFR 2025-1047, yearlong foreign trade
 disruptions), every exporter holding at least ``stress_sweep_min_share`` of a market's world
 production withholds all its exports (``cut`` 1, ``targets: all``) for
-``stress_sweep_months`` months. Results are ranked for each country of interest by the
-expected (mean) shortfall as a share of its demand. The scenarios are independent, so they
-can run on a Dask cluster (``scheduler="local"`` or a scheduler address); Dask is optional.
+``stress_sweep_months`` months. Each scenario carries an annual probability
+(``stress_sweep_probability_new``; ``stress_sweep_probability_in_force`` where the exporter
+already controls the commodity, ``stress_sweep_in_force`` after USGS MCS 2026 T4;
+``stress_sweep_probabilities`` overrides by scenario name). With a GDP function (the API
+passes the dependent-output model) every scenario gets its GDP change per country, and each
+country's commodities are ranked by the expected GDP change, the probability-weighted sum
+over that commodity's scenarios: ``E_c = Σ_s p_s · mean(ΔGDP_s)``. The scenarios are
+independent, so they can run on a Dask cluster (``scheduler="local"`` or an address).
 """
 
 from __future__ import annotations
@@ -20,7 +25,10 @@ from ..results import TAILS, summarise
 from ..scenario.spec import Scenario, parse_scenario
 from .engine import run_scenario
 
-__all__ = ["run_sweep", "sweep_scenarios"]
+__all__ = ["probability", "rank_commodities", "run_sweep", "sweep_scenarios"]
+
+#: (result, country) -> GDP summary (mean, p5, …) or None; must be picklable for Dask
+GdpFunction = Callable[[Any, str], dict[str, float] | None]
 
 
 def sweep_scenarios(
@@ -58,9 +66,21 @@ def sweep_scenarios(
     return out
 
 
+def probability(scenario: Scenario, values: Assumptions) -> tuple[float, bool]:
+    """Annual probability of a sweep scenario and whether its restriction is in force."""
+    shock = scenario.shocks[0]
+    in_force = f"{shock.exporter}/{shock.commodity}" in set(values["stress_sweep_in_force"])
+    named = (values["stress_sweep_probabilities"] or {}).get(scenario.name)
+    if named is not None:
+        return float(named), in_force
+    key = "stress_sweep_probability_in_force" if in_force else "stress_sweep_probability_new"
+    return float(values[key]), in_force
+
+
 def _one(
-    scenario: Scenario, network: SupplyNetwork, backend: str = "numpy"
-) -> dict[str, dict[str, dict[str, float]]]:
+    scenario: Scenario, network: SupplyNetwork, backend: str = "numpy",
+    gdp: GdpFunction | None = None,
+) -> dict[str, dict[str, Any]]:
     """Summaries per country for one sweep scenario (picklable, for Dask)."""
     res = run_scenario(scenario, network, check=False, backend=backend)
     out = {}
@@ -70,8 +90,23 @@ def _one(
             "shortfall_pct": summarise(arr["shortfall_share"] * 100, TAILS["shortfall_pct"]),
             "shortfall_t": summarise(arr["shortfall_t"], TAILS["shortfall_t"]),
             "price_multiplier": summarise(arr["price_multiplier"], TAILS["price_multiplier"]),
+            "gdp_change_usd": None if gdp is None else gdp(res, c),
         }
     return out
+
+
+def rank_commodities(rows: Sequence[Mapping[str, Any]], country: str) -> list[dict[str, Any]]:
+    """Per commodity the expected GDP change ``Σ_s p_s · mean(ΔGDP_s)`` over its scenario
+    ``rows`` (each with ``commodity``, ``probability`` and ``gdp_change_usd[country]``),
+    most negative first; scenarios without a GDP figure add nothing."""
+    total: dict[str, float] = {}
+    for r in rows:
+        g = r["gdp_change_usd"].get(country)
+        total.setdefault(r["commodity"], 0.0)
+        if g is not None:
+            total[r["commodity"]] += r["probability"] * g["mean"]
+    return [{"commodity": c, "expected_gdp_change_usd": v}
+            for c, v in sorted(total.items(), key=lambda kv: (kv[1], kv[0]))]
 
 
 def _client(scheduler: str) -> Any:
@@ -92,22 +127,30 @@ def run_sweep(
     assumptions: Mapping[str, Any] | None = None,
     scheduler: str | None = None,
     backend: str = "numpy",
+    gdp: GdpFunction | None = None,
 ) -> dict[str, Any]:
-    """Run every sweep scenario and rank the restrictions per country of interest.
+    """Run every sweep scenario; rank commodities by expected GDP change per country.
 
-    Returns ``{"draws", "seed", "scenarios", "ranking": {ISO3: [rows, worst first]}}``; each
-    row names the exporter, commodity, stage, world share and the shortfall and price
-    summaries (``shortfall_pct`` 0..100 of that country's demand).
+    Returns ``{"draws", "seed", "scenario_count", "scenarios", "ranking",
+    "scenario_ranking"}``: ``scenarios`` one row per scenario (``name``, ``exporter``,
+    ``commodity``, ``stage``, ``world_share``, ``probability``, ``in_force``,
+    ``gdp_change_usd`` {ISO3: summary or None} and ``countries`` {ISO3: shortfall_pct_mean,
+    shortfall_pct_cvar95, shortfall_t_mean, price_multiplier_mean}); ``ranking`` per country
+    ``[{commodity, expected_gdp_change_usd}]`` most negative first (:func:`rank_commodities`);
+    ``scenario_ranking`` per country the scenarios, largest mean GDP loss first, then largest
+    shortfall (``shortfall_pct`` is 0..100 of that country's demand).
     """
     countries = [validate_iso3(c, where=f"countries[{i}]")
                  for i, c in enumerate(countries or ["USA", "JPN"])]
+    values = Assumptions(assumptions)
     todo = sweep_scenarios(network, countries, draws, seed, assumptions)
     results: list[dict[str, Any]] = []
     if scheduler:
         client = _client(scheduler)
         try:
             net = client.scatter(network, broadcast=True)
-            futures = client.map(_one, [sc for sc, _ in todo], network=net, backend=backend)
+            futures = client.map(_one, [sc for sc, _ in todo], network=net, backend=backend,
+                                 gdp=gdp)
             for k, fut in enumerate(futures):
                 results.append(fut.result())
                 if progress:
@@ -116,23 +159,36 @@ def run_sweep(
             client.close()
     else:
         for k, (sc, _) in enumerate(todo):
-            results.append(_one(sc, network, backend))
+            results.append(_one(sc, network, backend, gdp))
             if progress:
                 progress((k + 1) / len(todo))
-    ranking: dict[str, list[dict[str, Any]]] = {}
+    rows = []
+    for (sc, share), res in zip(todo, results, strict=True):
+        shock = sc.shocks[0]
+        p, in_force = probability(sc, values)
+        rows.append({
+            "name": sc.name, "exporter": shock.exporter, "commodity": shock.commodity,
+            "stage": shock.stage, "world_share": share, "probability": p,
+            "in_force": in_force,
+            "gdp_change_usd": {c: res[c]["gdp_change_usd"] for c in countries},
+            "countries": {c: {
+                "shortfall_pct_mean": res[c]["shortfall_pct"]["mean"],
+                "shortfall_pct_cvar95": res[c]["shortfall_pct"]["cvar95"],
+                "shortfall_t_mean": res[c]["shortfall_t"]["mean"],
+                "price_multiplier_mean": res[c]["price_multiplier"]["mean"],
+            } for c in countries},
+        })
+    by_scenario = {}
     for c in countries:
-        rows = []
-        for (sc, share), res in zip(todo, results, strict=True):
-            shock = sc.shocks[0]
-            s = res[c]
-            rows.append({
-                "exporter": shock.exporter, "commodity": shock.commodity, "stage": shock.stage,
-                "world_share": share,
-                "shortfall_pct_mean": s["shortfall_pct"]["mean"],
-                "shortfall_pct_cvar95": s["shortfall_pct"]["cvar95"],
-                "shortfall_t_mean": s["shortfall_t"]["mean"],
-                "price_multiplier_mean": s["price_multiplier"]["mean"],
-            })
-        ranking[c] = sorted(rows, key=lambda r: (-r["shortfall_pct_mean"],
-                                                 -r["price_multiplier_mean"]))
-    return {"draws": draws, "seed": seed, "scenarios": len(todo), "ranking": ranking}
+        flat = [{k: r[k] for k in ("exporter", "commodity", "stage", "world_share",
+                                   "probability", "in_force")}
+                | r["countries"][c]
+                | {"gdp_change_usd_mean": (None if r["gdp_change_usd"][c] is None
+                                           else r["gdp_change_usd"][c]["mean"])}
+                for r in rows]
+        by_scenario[c] = sorted(flat, key=lambda r: (
+            r["gdp_change_usd_mean"] if r["gdp_change_usd_mean"] is not None else 0.0,
+            -r["shortfall_pct_mean"], -r["price_multiplier_mean"]))
+    return {"draws": draws, "seed": seed, "scenario_count": len(todo), "scenarios": rows,
+            "ranking": {c: rank_commodities(rows, c) for c in countries},
+            "scenario_ranking": by_scenario}

@@ -24,15 +24,13 @@ Objective: ``max sum_k weight_k U_k``.
 
 from __future__ import annotations
 
-import ctypes
-import os
-import sys
 from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
 import scipy.sparse as sp
 
+from .._highs import silent_highs
 from ..errors import SolverError
 
 __all__ = [
@@ -246,22 +244,6 @@ class _Model:
     scale: float  # US$ per model unit of benefit
 
 
-def _new_highs() -> highspy.Highs:
-    """A silent HiGHS instance (its start-up banner would otherwise land in JSON on stdout)."""
-    sys.stdout.flush()
-    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(null, 1)
-        h = highspy.Highs()
-        ctypes.CDLL(None).fflush(None)
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(null)
-    h.setOptionValue("output_flag", False)
-    return h
-
-
 def build(problem: Problem, *, gap: float = 1e-3, time_limit: float = 60.0) -> _Model:
     """Build the MIP matrices (CSC) and load them into HiGHS.
 
@@ -366,7 +348,7 @@ def build(problem: Problem, *, gap: float = 1e-3, time_limit: float = 60.0) -> _
     lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n_cols, A.shape[0]
     integer, cont = highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous
     lp.integrality_ = [integer] * P + [cont] * M + ([cont] * M + [integer] * M if extra else [])
-    h = _new_highs()
+    h = silent_highs()
     h.setOptionValue("mip_rel_gap", float(gap))
     h.setOptionValue("time_limit", float(time_limit))
     h.passModel(lp)

@@ -54,6 +54,8 @@ from functools import cached_property
 
 import numpy as np
 
+from .._highs import silent_highs
+
 __all__ = [
     "DependentSystem",
     "JointProgramme",
@@ -353,8 +355,7 @@ class JointProgramme:
 
         items = self._items
         rho = self.system.item_rho[[self.system.index(m) for m in self.minerals]][:, items]
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
+        h = silent_highs()
         # HiGHS's default 1e-7 lets a row of shares pass uncut for σ < 1e-7; 1e-10 is its floor
         h.setOptionValue("primal_feasibility_tolerance", 1e-10)
         lp = highspy.HighsLp()

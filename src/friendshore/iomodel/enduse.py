@@ -32,7 +32,7 @@ from ..errors import IngestError, UnknownNameError
 __all__ = [
     "COUNTRIES", "ELEMENT_SLUGS", "WHOLE_INDUSTRY", "check_consumption", "check_end_use",
     "check_prices", "consumption", "consumption_table", "coverage", "end_use", "end_use_table",
-    "industry_codes", "price", "price_table",
+    "industry_codes", "price", "price_table", "whole_industry_share",
 ]
 
 COUNTRIES = ("USA", "JPN")
@@ -284,3 +284,17 @@ def coverage() -> pd.DataFrame:
             "whole_industry_rows": int(g["whole_industry"].sum()),
         })
     return pd.DataFrame(out)
+
+
+def whole_industry_share(country: str, commodity: str) -> float | None:
+    """Share of ``country``'s use of ``commodity`` (its bridged stages together, each stage's
+    shares summing to 1 and weighted equally) on rows flagged whole-industry; None when the
+    bridge has no rows for it. A high share means the GDP cost is an upper bound."""
+    t = end_use_table()
+    rows = t[(t["country"] == country) & (t["commodity"] == commodity)]
+    if rows.empty:
+        return None
+    per_stage = rows.groupby("stage")[["share"]].apply(
+        lambda g: float(g.loc[rows.loc[g.index, "whole_industry"], "share"].sum()
+                        / g["share"].sum()))
+    return float(per_stage.mean())
