@@ -33,7 +33,7 @@ from ..iomodel.tables import TABLES, IOTable, get_table
 from ..results import summarise
 
 __all__ = ["GdpImpact", "first_use_industries", "gdp_change", "io_tables", "multipliers",
-           "ripple", "stress_gdp", "sweep_gdp"]
+           "ripple", "stress_gdp"]
 
 PHASES = ("construction", "operation")
 
