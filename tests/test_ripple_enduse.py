@@ -204,3 +204,14 @@ def test_coarse_derived_rows_are_flagged_and_follow_the_bea_use_table() -> None:
     assert lead["share"].idxmax() == "335911"
     hand = t[~t["source"].str.startswith("derived (coarse): ")]
     assert not set(derived["commodity"]) & set(hand["commodity"])
+
+
+def test_japan_fibre_cable_is_dependent_by_product_not_flagged() -> None:
+    # Silica fibre cores are GeO2-doped and 2721021 is the fibre industry itself (issue 10).
+    jp = end_use("JPN", "germanium", "refine")
+    assert jp.loc["2721021", "dependent_share"] == 1.0
+    assert not jp.loc["2721021", "whole_industry"]
+    assert "by product" in jp.loc["2721021", "dependent_basis"]
+    # The rows with no sourced product line keep the flag until one is found.
+    assert jp.loc["2051099", "whole_industry"]
+    assert end_use("USA", "germanium", "refine")["whole_industry"].all()
