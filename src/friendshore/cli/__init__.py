@@ -1,7 +1,9 @@
 """The ``friendshore`` command: a thin typer shell over :mod:`friendshore.api`.
 
 Each layer's commands live in a module of this package exposing ``register(app)``; this
-module only assembles them, sets the global ``--store`` option and maps errors to exit codes.
+module only assembles them, sets the global ``--store`` and ``--version`` options and maps errors
+to exit codes: a usage error (unknown option, missing argument) prints click's usual message and
+exits 2, a :class:`FriendshoreError` prints one line and exits 2, neither with a traceback.
 """
 
 from __future__ import annotations
@@ -14,8 +16,28 @@ from typing import Annotated
 
 import typer
 
+from .. import __version__
 from ..errors import FriendshoreError
 from ._common import console_err
+
+
+def _click_errors() -> tuple[type[Exception], ...]:
+    """The ``ClickException`` classes usage errors may be raised as.
+
+    typer >= 0.29 bundles its own copy of click (``typer._click``) whose exceptions are not
+    subclasses of the standalone ``click`` package's (older typer uses that one), so an
+    ``except click.UsageError`` alone never matches; both are looked up, either may be absent.
+    """
+    found: list[type[Exception]] = []
+    for module in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            found.append(importlib.import_module(module).ClickException)
+        except (ImportError, AttributeError):
+            continue
+    return tuple(found)
+
+
+_CLICK_ERRORS = _click_errors()
 
 #: Command modules, in the order their commands appear in ``--help``.
 COMMAND_MODULES = ["core", "atlas", "risk", "stress", "ripple", "invest", "alliance", "web"]
@@ -29,6 +51,13 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    """``--version``: print the package version on stdout and stop."""
+    if value:
+        print(f"friendshore {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _root(
     store: Annotated[
@@ -39,6 +68,15 @@ def _root(
             help="DuckDB store file (default: user data directory).",
         ),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            is_eager=True,
+            callback=_print_version,
+            help="Print the friendshore version and exit.",
+        ),
+    ] = False,
 ) -> None:
     """friendshore: who supplies what, what if it is cut, and what to build."""
     if store is not None:
@@ -50,9 +88,16 @@ for _name in COMMAND_MODULES:
 
 
 def main() -> None:
-    """Entry point: run the app, turning a FriendshoreError into a message and exit code 2."""
+    """Entry point: run the app; map errors to a message and an exit code, never a traceback.
+
+    Bare ``friendshore`` (or a command group without its subcommand) prints the help on stdout
+    and exits 0; a usage error prints click's usage line, hint and ``Error: …`` line on stderr and
+    exits 2; a :class:`FriendshoreError` (bad input data or arguments) prints one line, exit 2.
+    """
     try:
-        app(standalone_mode=False)
+        # Outside standalone mode click returns a ``typer.Exit``'s code instead of exiting
+        # (``calibration``'s exit 1, ``--version``'s 0); commands themselves return None.
+        result = app(prog_name="friendshore", standalone_mode=False)
     except FriendshoreError as exc:
         console_err.print(f"[bold red]error:[/] {exc}", highlight=False)
         sys.exit(2)
@@ -61,10 +106,10 @@ def main() -> None:
     except typer.Abort:
         console_err.print("aborted")
         sys.exit(1)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+    except _CLICK_ERRORS as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            print(exc.format_message())  # type: ignore[attr-defined]
+            sys.exit(0)
+        exc.show()  # type: ignore[attr-defined]
+        sys.exit(exc.exit_code)  # type: ignore[attr-defined]
+    sys.exit(result if isinstance(result, int) else 0)
