@@ -19,12 +19,13 @@ import pandas as pd
 
 from ..conventions.commodities import all_commodities, derived_series, validate_stage
 from ..conventions.commodities import commodity as _commodity
+from ..conventions.countries import validate_iso3
 from ..errors import FriendshoreError, UnknownNameError
 from ..readers.registry import READERS, reader
 from ..store import Store, queries_atlas
 from ._base import get_store
 
-__all__ = ["commodities", "data_status", "ingest", "supply"]
+__all__ = ["commodities", "controls", "data_status", "ingest", "supply"]
 
 MEASURES = ("production", "capacity", "reserves")
 #: Source kinds in order of preference when several hold the same commodity, stage and year.
@@ -208,3 +209,14 @@ def ingest(path: str | Path, source: str, store: Store | None = None) -> dict:
     loaded = new or after.sort_values("loaded_at")["source"].tail(1).tolist()
     return {"source": loaded[0] if loaded else None, "kind": mod.KIND, "rows": int(rows),
             "path": str(path)}
+
+
+def controls(country: str | None = None, store: Store | None = None) -> pd.DataFrame:
+    """Export bans, quotas and licensing requirements in force (USGS MCS 2026 T4, data to
+    2025-11-21): one row per (country, control type, item), with the friendshore commodity the
+    item names (or None), the year it took effect and USGS's reference. ``country``: ISO3 code
+    of the country imposing the control (e.g. ``CHN``); an unknown code is an error."""
+    df = queries_atlas.export_controls(get_store(store))
+    if country is not None:
+        df = df[df["country"] == validate_iso3(country)]
+    return df.reset_index(drop=True)

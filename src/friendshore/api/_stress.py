@@ -94,13 +94,16 @@ def _scenario_files() -> dict[str, Any]:
 
 
 def scenarios() -> list[dict[str, Any]]:
-    """The shipped scenarios: name, description, shocks, draws, horizon and countries."""
+    """The shipped scenarios: name, description, in force (a control of MCS T4) and its
+    source, shocks, draws, horizon and countries."""
     out = []
     for name, path in _scenario_files().items():
         sc = read_scenario_file(Path(str(path)))
         out.append({
             "name": name,
             "description": sc.description,
+            "in_force": sc.in_force,
+            "control_source": sc.control_source,
             "shocks": ", ".join(dict.fromkeys(
                 f"{getattr(ev, 'exporter', None) or getattr(ev, 'country', 'all')} "
                 f"{ev.commodity}/{ev.stage} ({ev.kind.replace('_', ' ')})" for ev in sc.shocks)),

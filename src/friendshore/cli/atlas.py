@@ -100,8 +100,27 @@ def data_status(json: JSON = False) -> None:
                 title="Loaded sources")
 
 
+def controls(
+    country: Annotated[str | None, typer.Option(help="Country imposing it, e.g. CHN.")] = None,
+    json: JSON = False,
+) -> None:
+    """Export bans, quotas and licensing in force (USGS MCS 2026 T4)."""
+    from .. import api
+
+    df = api.controls(country)
+    if json:
+        print_json(df)
+        return
+    print_table(df.assign(commodity=df["commodity"].fillna("")),
+                columns=["country", "control_type", "item", "since", "commodity"],
+                title="Export controls in force",
+                caption=f"source {df['source'].iloc[0] if len(df) else 'none'} (MCS T4, data to "
+                        "2025-11-21)")
+
+
 def register(app: typer.Typer) -> None:
     """Add this layer's commands to ``app``."""
     app.command("commodities")(commodities)
+    app.command("controls")(controls)
     app.command("supply")(supply)
     app.add_typer(data_app, name="data")

@@ -106,8 +106,12 @@ def scenarios(json: JSON = False) -> None:
     if json:
         print_json(rows)
         return
-    print_table(rows, columns=["name", "description", "shocks", "draws", "horizon_months"],
-                title="Shipped scenarios")
+    print_table([{**r, "in_force": "yes" if r["in_force"] else ""} for r in rows],
+                columns=["name", "description", "in_force", "shocks", "draws",
+                         "horizon_months"],
+                title="Shipped scenarios",
+                caption="in force: a control in force per USGS MCS 2026 T4 (friendshore "
+                        "controls)")
 
 
 @runs_app.command("list")

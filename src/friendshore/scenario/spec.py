@@ -294,6 +294,10 @@ class Scenario(_Model):
 
     name: str
     description: str = ""
+    #: True for a scenario of a control in force (USGS MCS 2026 T4), with that control's
+    #: reference in ``control_source``
+    in_force: bool = False
+    control_source: str | None = None
     draws: int = Field(default=10_000, ge=1)
     seed: int = Field(default=0, ge=0)
     horizon_months: int = Field(default=12, ge=1, le=120)

@@ -8,6 +8,7 @@ from .store import Store
 
 __all__ = [
     "coverage",
+    "export_controls",
     "export_candidates",
     "export_rows",
     "trade_stages",
@@ -122,4 +123,16 @@ def trade_stages(store: Store) -> pd.DataFrame:
     """(commodity, stage) pairs that have bilateral trade flows with quantities."""
     return store.query(
         "SELECT DISTINCT commodity, stage FROM trade_flows WHERE quantity IS NOT NULL"
+    )
+
+
+def export_controls(store: Store) -> pd.DataFrame:
+    """Export controls in force (MCS T4) of the newest edition that has them, by country."""
+    return store.query(
+        """
+        SELECT country, control_type, item, since, commodity, data_source, note, source
+        FROM export_controls
+        WHERE source = (SELECT max(source) FROM export_controls)
+        ORDER BY country, row_no, item
+        """
     )
