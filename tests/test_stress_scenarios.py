@@ -50,10 +50,10 @@ def test_exporter_must_produce_in_that_market():
 
 
 def test_unknown_group_in_responses_and_unknown_assumption():
-    sc = parse_scenario({"name": "t", "responses": [{"kind": "allied_sharing", "group": "G8"}]})
+    sc = parse_scenario({**_scenario(), "responses": [{"kind": "allied_sharing", "group": "G8"}]})
     with pytest.raises(UnknownNameError, match=r"responses\[0\]\.group"):
         validate_names(sc, toy_network())
-    sc = parse_scenario({"name": "t", "assumptions": {"stress_demand_elastcity": 0.3}})
+    sc = parse_scenario({**_scenario(), "assumptions": {"stress_demand_elastcity": 0.3}})
     with pytest.raises(UnknownNameError) as err:
         validate_names(sc, toy_network())
     assert "stress_demand_elasticity" in err.value.matches

@@ -2,11 +2,16 @@
 
 The defaults live in ``data/assumptions/*.yaml`` (one file per layer), so the table shown to
 users, the docs and the code read one place. Users override any of them by name, from a
-scenario's ``assumptions:`` block, a CLI ``--set name=value`` flag, or the Python API.
+scenario's ``assumptions:`` block, a CLI ``--set name=value`` flag, the web API or the Python
+API; every path goes through :class:`Assumptions`, which checks each override against the
+assumption's declared ``type`` and ``range`` (see :data:`TYPES`): a wrong type, a value out of
+range, NaN or infinity is a :class:`~friendshore.errors.ScenarioError` naming the assumption
+(exit 2 on the CLI, 422 on the web), never a wrong number further down.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -18,7 +23,14 @@ import yaml
 
 from .errors import ScenarioError, UnknownNameError
 
-__all__ = ["Assumption", "Assumptions", "all_assumptions", "assumption", "resolve"]
+__all__ = ["TYPES", "Assumption", "Assumptions", "all_assumptions", "assumption", "check_value",
+           "resolve"]
+
+#: Declared types of assumption values. Numbers must be finite and lie in the declared
+#: ``range`` ``[low, high]`` (``null`` for an open end); maps have string keys and their
+#: numbers obey the range too; strings, booleans and string lists declare ``range: null``.
+TYPES = ("number", "integer", "boolean", "string", "number_map", "number_map_map",
+         "integer_list", "string_list")
 
 
 @dataclass(frozen=True)
@@ -31,6 +43,68 @@ class Assumption:
     source: str
     description: str
     layer: str
+    type: str = "number"
+    range: tuple[float | None, float | None] | None = None
+
+    def check(self, value: Any, where: str | None = None) -> Any:
+        """``value`` as this assumption's type, or :class:`ScenarioError` naming it."""
+        return check_value(self.name, self.type, self.range, value, where=where)
+
+
+def _number(name: str, value: Any, bounds: Any, integer: bool, where: str) -> float | int:
+    kind = "an integer" if integer else "a number"
+    if isinstance(value, str) and value.strip().lower().lstrip("+-") in {
+            "nan", ".nan", "inf", ".inf", "infinity"}:
+        raise ScenarioError(f"{name} must be a finite {kind.split()[1]}, not {value!r} (NaN and "
+                            "infinity are not allowed)", path=where)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ScenarioError(f"{name} must be {kind}, got {type(value).__name__} {value!r}",
+                            path=where)
+    if math.isnan(value):
+        raise ScenarioError(f"{name} must not be NaN", path=where)
+    if math.isinf(value):
+        raise ScenarioError(f"{name} must be finite, not {value}", path=where)
+    if integer:
+        if value != int(value):
+            raise ScenarioError(f"{name} must be an integer, got {value!r}", path=where)
+        value = int(value)
+    low, high = bounds or (None, None)
+    if (low is not None and value < low) or (high is not None and value > high):
+        shown = f"[{'-inf' if low is None else low}, {'inf' if high is None else high}]"
+        raise ScenarioError(f"{name} must lie in {shown}, got {value!r}", path=where)
+    return value
+
+
+def check_value(name: str, kind: str, bounds: Any, value: Any,
+                where: str | None = None) -> Any:
+    """Check ``value`` against a declared ``kind`` (one of :data:`TYPES`) and ``bounds``."""
+    where = where or name
+    if kind in ("number", "integer"):
+        return _number(name, value, bounds, kind == "integer", where)
+    if kind == "boolean":
+        if not isinstance(value, bool):
+            raise ScenarioError(f"{name} must be true or false, got {value!r}", path=where)
+        return value
+    if kind == "string":
+        if not isinstance(value, str):
+            raise ScenarioError(f"{name} must be a string, got {value!r}", path=where)
+        return value
+    if kind in ("integer_list", "string_list"):
+        if not isinstance(value, list | tuple):
+            raise ScenarioError(f"{name} must be a list, got {value!r}", path=where)
+        item = "integer" if kind == "integer_list" else "string"
+        return [check_value(name, item, bounds, v, f"{where}[{i}]") for i, v in enumerate(value)]
+    if kind in ("number_map", "number_map_map"):
+        if not isinstance(value, Mapping):
+            raise ScenarioError(f"{name} must be a mapping, got {value!r}", path=where)
+        inner = "number" if kind == "number_map" else "number_map"
+        out = {}
+        for key, v in value.items():
+            if not isinstance(key, str):
+                raise ScenarioError(f"{name} keys must be strings, got {key!r}", path=where)
+            out[key] = check_value(name, inner, bounds, v, f"{where}.{key}")
+        return out
+    raise ScenarioError(f"{name} declares unknown type {kind!r} (one of {', '.join(TYPES)})")
 
 
 @cache
@@ -44,13 +118,16 @@ def all_assumptions() -> dict[str, Assumption]:
         layer = entry.name.removesuffix(".yaml")
         raw = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
         for name, spec in raw.items():
-            missing = {"default", "unit", "source", "description"} - set(spec)
+            missing = {"default", "unit", "source", "description", "type", "range"} - set(spec)
             if missing:
                 raise ScenarioError(f"assumption {name!r} lacks {sorted(missing)}", file=entry.name)
             if name in out:
                 raise ScenarioError(f"assumption {name!r} defined twice", file=entry.name)
-            out[name] = Assumption(name=name, layer=layer, **{k: spec[k] for k in
-                                   ("default", "unit", "source", "description")})
+            bounds = tuple(spec["range"]) if spec["range"] is not None else None
+            out[name] = Assumption(name=name, layer=layer, type=spec["type"], range=bounds,
+                                   **{k: spec[k] for k in
+                                      ("default", "unit", "source", "description")})
+            out[name].check(spec["default"], where=f"{name}.default")  # the default obeys it
     return out
 
 
@@ -68,10 +145,13 @@ class Assumptions(Mapping[str, Any]):
     def __init__(self, overrides: Mapping[str, Any] | None = None) -> None:
         table = all_assumptions()
         self.overrides: dict[str, Any] = {}
+        if overrides is not None and not isinstance(overrides, Mapping):
+            raise ScenarioError(f"assumptions must be a mapping of names to values, got "
+                                f"{type(overrides).__name__}", path="assumptions")
         for key, value in (overrides or {}).items():
             if key not in table:
                 raise UnknownNameError("assumption", key, table, where="assumptions")
-            self.overrides[key] = value
+            self.overrides[key] = table[key].check(value, where=f"assumptions.{key}")
 
     def __getitem__(self, name: str) -> Any:
         if name in self.overrides:
@@ -94,6 +174,8 @@ class Assumptions(Mapping[str, Any]):
                 "default": a.default,
                 "overridden": a.name in self.overrides,
                 "unit": a.unit,
+                "type": a.type,
+                "range": list(a.range) if a.range is not None else None,
                 "source": a.source,
                 "description": a.description,
             }

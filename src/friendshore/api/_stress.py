@@ -146,6 +146,8 @@ def run_stress(
     ``assumptions`` overrides named assumptions on top of the scenario's own block.
     """
     sc = load_scenario(scenario)
+    if draws is not None:
+        sc = sc.with_settings(draws=draws)  # checked against MAX_DRAWS like a scenario's own
     if assumptions:
         sc = sc.with_settings(assumptions={**sc.assumptions, **dict(assumptions)})
     network = build_network(get_store(store), Assumptions(sc.assumptions))

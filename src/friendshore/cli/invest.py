@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ..limits import MAX_DRAWS
 from ._common import console, parse_sets, print_json, print_table
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
@@ -44,7 +45,8 @@ def projects(catalog: CatalogOpt = None, as_json: JsonOpt = False) -> None:
 
 def appraise(
     project_id: Annotated[str, typer.Argument(help="Project id (see `friendshore projects`).")],
-    draws: Annotated[int | None, typer.Option("--draws", help="Monte Carlo draws.")] = None,
+    draws: Annotated[int | None, typer.Option("--draws", min=1, max=MAX_DRAWS,
+        help="Monte Carlo draws.")] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Random seed.")] = None,
     catalog: CatalogOpt = None,
     agreement: Annotated[str | None, typer.Option(

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ..limits import MAX_DRAWS
 from ._common import console, console_err, parse_sets, print_json, print_table
 
 JSON = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
@@ -67,7 +68,8 @@ def _print_gdp(out: dict[str, Any]) -> None:
 
 def stress(
     scenario: Annotated[str, typer.Argument(help="Shipped scenario name or a YAML file.")],
-    draws: Annotated[int | None, typer.Option("--draws", min=1, help="Monte Carlo draws.")] = None,
+    draws: Annotated[int | None, typer.Option("--draws", min=1, max=MAX_DRAWS,
+        help="Monte Carlo draws.")] = None,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="Random seed.")] = None,
     countries: COUNTRIES = None,
     save: Annotated[bool, typer.Option("--save", help="Save inputs, seed and outputs.")] = False,
@@ -151,7 +153,8 @@ def runs_show(
 
 
 def sweep(
-    draws: Annotated[int, typer.Option("--draws", min=1, help="Draws per scenario.")] = 1000,
+    draws: Annotated[int, typer.Option("--draws", min=1, max=MAX_DRAWS,
+        help="Draws per scenario.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", min=0)] = 0,
     countries: COUNTRIES = None,
     scheduler: Annotated[str | None, typer.Option(

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ..limits import MAX_DRAWS
 from ._common import console, console_err, parse_sets, print_json
 
 
@@ -33,7 +34,8 @@ def register(app: typer.Typer) -> None:
         scenario: Annotated[str, typer.Argument(help="Shipped scenario name or a YAML file.")],
         out: Annotated[Path, typer.Option("--out", help="HTML file to write.")] = Path(
             "report.html"),
-        draws: Annotated[int | None, typer.Option("--draws", min=1, help="Monte Carlo draws.")]
+        draws: Annotated[int | None, typer.Option("--draws", min=1, max=MAX_DRAWS,
+            help="Monte Carlo draws.")]
         = None,
         seed: Annotated[int | None, typer.Option("--seed", min=0, help="Random seed.")] = None,
         countries: Annotated[str | None, typer.Option(

@@ -37,6 +37,7 @@ from .. import safeyaml
 from ..assumptions import Assumptions
 from ..conventions.countries import group_members, validate_iso3
 from ..errors import ScenarioError, UnknownNameError
+from ..limits import MAX_DRAWS
 
 __all__ = [
     "STAGES",
@@ -64,7 +65,8 @@ STAGES = ("mine", "refine", "component")
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan=False: a NaN or infinite number anywhere in a scenario is refused by name
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Fixed(_Model):
@@ -298,12 +300,12 @@ class Scenario(_Model):
     #: reference in ``control_source``
     in_force: bool = False
     control_source: str | None = None
-    draws: int = Field(default=10_000, ge=1)
+    draws: int = Field(default=10_000, ge=1, le=MAX_DRAWS)
     seed: int = Field(default=0, ge=0)
     horizon_months: int = Field(default=12, ge=1, le=120)
     countries: list[Country] = Field(default_factory=lambda: ["USA", "JPN"])
     assumptions: dict[str, Any] = Field(default_factory=dict)
-    shocks: list[Shock] = Field(default_factory=list)
+    shocks: list[Shock] = Field(min_length=1, description="at least one shock")
     responses: list[Response] = Field(default_factory=list)
 
     def with_settings(self, **changes: Any) -> Scenario:

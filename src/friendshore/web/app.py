@@ -26,10 +26,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .. import __version__, safeyaml
 from .. import api as fs_api
+from ..assumptions import Assumptions
 from ..conventions.countries import validate_iso3
 from ..errors import FriendshoreError, ScenarioError, UnknownNameError
 from ..invest.agreements import agreement_ids
 from ..invest.value import scenario_library
+from ..limits import MAX_DRAWS
 from ..results import jsonable
 from ..store import Store, open_store
 from .charts import stress_with_distributions
@@ -48,7 +50,7 @@ class Limits:
     """What one client may ask of the server."""
 
     max_body_bytes: int = 256 * 1024  # scenarios and plan requests are a few kB
-    max_draws: int = 100_000  # Monte Carlo draws per stress run
+    max_draws: int = MAX_DRAWS  # Monte Carlo draws per stress run
     max_sweep_draws: int = 5_000  # draws per scenario of a sweep (about 100 scenarios)
     max_running: int = 2  # jobs computing at once (the machine has few cores)
     max_queued: int = 64  # jobs waiting beyond those running; more answers 429
@@ -298,6 +300,7 @@ def create_app(
         """
         if req.draws is not None and req.draws > limits.max_draws:
             return _field_error("body.draws", f"at most {limits.max_draws} draws per run")
+        Assumptions(req.assumptions)  # type, range, finite: 422 now, not a failed job later
         spec: Any = req.scenario
         if isinstance(spec, str):
             _names_only("scenario", [spec], "body.scenario")
@@ -376,6 +379,7 @@ def create_app(
         ``run_id`` when saved)."""
         if req.draws is not None and req.draws > limits.max_draws:
             return _field_error("body.draws", f"at most {limits.max_draws} draws per run")
+        Assumptions(req.assumptions)  # type, range, finite: 422 now, not a failed job later
         _names_only("scenario", req.scenarios, "body.scenarios")
         _names_only("agreement", [req.agreement], "body.agreement")
         run = fs_api.plan
@@ -467,9 +471,7 @@ def create_app(
 
     @app.get("/api/assumptions", tags=["meta"])
     def assumptions() -> Any:
-        """Every named assumption with its default, unit and source."""
-        from ..assumptions import Assumptions
-
+        """Every named assumption with its default, unit, type, range and source."""
         return jsonable(Assumptions().table())
 
     # -- pages ----------------------------------------------------------------------------------
