@@ -30,7 +30,7 @@ __all__ = ["TYPES", "Assumption", "Assumptions", "all_assumptions", "assumption"
 #: ``range`` ``[low, high]`` (``null`` for an open end); maps have string keys and their
 #: numbers obey the range too; strings, booleans and string lists declare ``range: null``.
 TYPES = ("number", "integer", "boolean", "string", "number_map", "number_map_map",
-         "integer_list", "string_list")
+         "number_or_map", "integer_list", "string_list")
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,9 @@ def check_value(name: str, kind: str, bounds: Any, value: Any,
     where = where or name
     if kind in ("number", "integer"):
         return _number(name, value, bounds, kind == "integer", where)
+    if kind == "number_or_map":  # one value for every key, or {key: value, "*": fallback}
+        kind = "number_map" if isinstance(value, Mapping) else "number"
+        return check_value(name, kind, bounds, value, where)
     if kind == "boolean":
         if not isinstance(value, bool):
             raise ScenarioError(f"{name} must be true or false, got {value!r}", path=where)
