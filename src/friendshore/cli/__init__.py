@@ -8,7 +8,6 @@ exits 2, a :class:`FriendshoreError` prints one line and exits 2, neither with a
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import os
 import sys
