@@ -122,8 +122,12 @@ class Store:
             )
 
     def _copy_runs_from(self, old: Path) -> None:
+        """Carry the saved runs of the store at ``old`` into this one. DuckDB takes no
+        parameter in ATTACH, so the path is written as an SQL string literal with its quotes
+        doubled (a path holding an apostrophe used to fail here and lose the runs)."""
+        literal = "'" + str(old).replace("'", "''") + "'"
         try:
-            self.con.execute(f"ATTACH '{old}' AS old (READ_ONLY)")
+            self.con.execute(f"ATTACH {literal} AS old (READ_ONLY)")
             self.con.execute("INSERT OR IGNORE INTO runs SELECT * FROM old.runs")
         except duckdb.Error:
             return  # an unreadable old store has no runs to keep
