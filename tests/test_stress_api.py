@@ -18,7 +18,7 @@ api = importlib.import_module("friendshore.api._stress")
 KEYS = {"shortfall_pct", "shortfall_t", "price_multiplier", "price_multiplier_avg",
         "stockpile_months"}
 GDP_KEYS = {"gdp_change_usd", "gdp_change_pct", "top_industries", "gdp_channels_usd",
-            "gdp_method", "gdp_not_modelled"}  # from api.ripple.stress_gdp
+            "gdp_method", "gdp_whole_industry_share", "gdp_not_modelled"}  # api.ripple.stress_gdp
 
 
 def test_network_from_store_is_consistent_and_matches_usgs(network):

@@ -38,6 +38,10 @@ def test_us_gdp_loss_inside_the_usgs_band(commodities):
     assert low <= loss <= high, f"{commodities}: US$ {loss / 1e9:.2f} B outside the band"
     top = out["top_industries"][0]
     assert top["industry"] == "334413"
+    # gallium's bridge is product-line shares; germanium's rows are all whole-industry
+    flagged = out["gdp_whole_industry_share"]
+    assert "gallium/refine" not in flagged
+    assert flagged.get("germanium/refine", 1.0) == 1.0
 
 
 @pytest.mark.xfail(strict=True, reason=(

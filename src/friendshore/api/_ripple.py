@@ -20,7 +20,7 @@ import pandas as pd
 from ..assumptions import Assumptions, all_assumptions
 from ..conventions.commodities import STAGES
 from ..errors import ScenarioError
-from ..iomodel import iomath, shortfall
+from ..iomodel import enduse, iomath, shortfall
 from ..iomodel.bridge import (
     bridge_table,
     consumption_value,
@@ -166,7 +166,10 @@ def stress_gdp(result: Any, country: str, top: int = 5) -> dict[str, Any]:
     over draws of the value-added change over the scenario horizon (negative = loss; cvar95
     is the mean of the worst 5 %); ``top_industries``: the ``top`` industries with the largest
     mean loss, each with the ``table`` its code belongs to; ``gdp_channels_usd``: the mean of
-    each channel; ``gdp_method``: per priced market, the method; ``gdp_not_modelled``:
+    each channel; ``gdp_method``: per priced market, the method;
+    ``gdp_whole_industry_share``: per priced market with any, the share of its use on bridge
+    rows that treat a whole industry as dependent (the figure is then an upper bound);
+    ``gdp_not_modelled``:
     reported commodities without any GDP model. GDP fields are ``None`` for countries
     without an IO model.
     """
@@ -174,7 +177,8 @@ def stress_gdp(result: Any, country: str, top: int = 5) -> dict[str, Any]:
     a = Assumptions({k: v for k, v in result.scenario.assumptions.items() if k in known})
     commodities = list(dict.fromkeys(result.markets[m][0] for m in result.reported))
     empty = {"gdp_change_usd": None, "gdp_change_pct": None, "top_industries": None,
-             "gdp_channels_usd": None, "gdp_method": None, "gdp_not_modelled": commodities}
+             "gdp_channels_usd": None, "gdp_method": None, "gdp_whole_industry_share": None,
+             "gdp_not_modelled": commodities}
     if country not in COUNTRIES:
         return empty
     years = result.scenario.horizon_months / 12.0
@@ -199,12 +203,17 @@ def stress_gdp(result: Any, country: str, top: int = 5) -> dict[str, Any]:
     total = np.zeros(result.draws)
     rows: list[dict[str, Any]] = []
     methods: dict[str, str] = {}
+    flagged: dict[str, float] = {}
     channels = {"quantity": 0.0, "price_cost": 0.0, "producer_gain": 0.0}
     if impact is not None:
         total = total + impact.total_usd
         for _, r in impact.top_industries(top).iterrows():
             rows.append({**r.to_dict(), "table": impact.table})
         methods.update({m: f"dependent-output ({how})" for m, how in impact.methods.items()})
+        for com, st in impact.markets:
+            share = _flagged_share(country, com, st)
+            if share > 0:
+                flagged[f"{com}/{st}"] = share
         channels = {k: float(v.mean()) for k, v in impact.channels.items()}
     for g in summary:
         total = total + g.total_usd
@@ -224,6 +233,7 @@ def stress_gdp(result: Any, country: str, top: int = 5) -> dict[str, Any]:
         "top_industries": rows,
         "gdp_channels_usd": channels,
         "gdp_method": methods,
+        "gdp_whole_industry_share": flagged,
         "gdp_not_modelled": missing,
     }
 
@@ -231,3 +241,9 @@ def stress_gdp(result: Any, country: str, top: int = 5) -> dict[str, Any]:
 def sweep_gdp(result: Any, country: str) -> dict[str, float] | None:
     """The ``gdp_change_usd`` summary of :func:`stress_gdp` alone (the sweep's GDP function)."""
     return stress_gdp(result, country, top=0)["gdp_change_usd"]
+
+
+def _flagged_share(country: str, commodity: str, stage: str) -> float:
+    """Share of one bridged market's use on rows flagged whole-industry."""
+    rows = enduse.end_use(country, commodity, stage)
+    return float(rows.loc[rows["whole_industry"], "share"].sum() / rows["share"].sum())

@@ -212,6 +212,7 @@ def stress(
     Returns ``{"scenario", "draws", "seed", "countries": {ISO3: {"shortfall_pct",
     "shortfall_t", "price_multiplier", "price_multiplier_avg", "stockpile_months",
     "gdp_change_usd", "gdp_change_pct", "top_industries", "gdp_channels_usd", "gdp_method",
+    "gdp_whole_industry_share",
     "gdp_not_modelled"}}}`` (GDP from
     :func:`~.ripple.stress_gdp`; plus ``run_id`` when ``save``, the run's inputs, seed and
     outputs then saved in one transaction). It is ``summarise_stress(run_stress(...))``.
