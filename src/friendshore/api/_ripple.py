@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from ..assumptions import Assumptions, all_assumptions
-from ..conventions.commodities import STAGES
 from ..errors import ScenarioError
 from ..iomodel import enduse, iomath, shortfall
 from ..iomodel.bridge import (
@@ -190,10 +189,8 @@ def stress_gdp(result: Any, country: str, top: int = 5) -> dict[str, Any]:
         country, {m: result.shortfall_share[:, at[m], c] for m in detailed},
         {m: result.price_multiplier_avg[:, at[m]] for m in detailed},
         result.domestic_share(country), a, years=years)
-    covered = {com for com, _ in shortfall.bridged_markets(
-        country, [(com, st) for com in commodities for st in STAGES])}
     summary, missing = [], []
-    for commodity in (com for com in commodities if com not in covered):
+    for commodity in (com for com in commodities if shortfall.summary_priced(country, com)):
         arrays = result.market_arrays(country, commodity)
         g = gdp_change(country, commodity, arrays["shortfall_share"],
                        arrays["price_multiplier_avg"], a, years=years)
@@ -211,8 +208,8 @@ def stress_gdp(result: Any, country: str, top: int = 5) -> dict[str, Any]:
             rows.append({**r.to_dict(), "table": impact.table})
         methods.update({m: f"dependent-output ({how})" for m, how in impact.methods.items()})
         for com, st in impact.markets:
-            share = _flagged_share(country, com, st)
-            if share > 0:
+            share = enduse.whole_industry_share(country, com, st)
+            if share:
                 flagged[f"{com}/{st}"] = share
         channels = {k: float(v.mean()) for k, v in impact.channels.items()}
     for g in summary:
@@ -242,8 +239,3 @@ def sweep_gdp(result: Any, country: str) -> dict[str, float] | None:
     """The ``gdp_change_usd`` summary of :func:`stress_gdp` alone (the sweep's GDP function)."""
     return stress_gdp(result, country, top=0)["gdp_change_usd"]
 
-
-def _flagged_share(country: str, commodity: str, stage: str) -> float:
-    """Share of one bridged market's use on rows flagged whole-industry."""
-    rows = enduse.end_use(country, commodity, stage)
-    return float(rows.loc[rows["whole_industry"], "share"].sum() / rows["share"].sum())

@@ -338,23 +338,26 @@ class JointProgramme:
     _cache: dict[tuple[int, ...], tuple[float, np.ndarray]] = field(default_factory=dict)
 
     @cached_property
+    def _rho(self) -> np.ndarray:
+        """Mineral freed per unit cut of every item, for this programme's minerals."""
+        return self.system.item_rho[[self.system.index(m) for m in self.minerals]]
+
+    @cached_property
     def _items(self) -> np.ndarray:
-        rho = self.system.item_rho[[self.system.index(m) for m in self.minerals]]
-        return np.nonzero((self.system.items["amount"] > 0) & (rho.max(axis=0) > 0))[0]
+        return np.nonzero((self.system.items["amount"] > 0) & (self._rho.max(axis=0) > 0))[0]
 
     @cached_property
     def _total(self) -> np.ndarray:
         """Σ_i ρ_mi amount_i per mineral: 1 with final-demand items only (ρ'f0 = 1), more
         with delivery items, whose content the buyers' final demand also holds."""
-        rho = self.system.item_rho[[self.system.index(m) for m in self.minerals]][:, self._items]
-        return rho @ self.system.items["amount"][self._items]
+        return self._rho[:, self._items] @ self.system.items["amount"][self._items]
 
     @cached_property
     def _model(self):  # noqa: ANN202 - highspy.Highs, imported lazily
         import highspy
 
         items = self._items
-        rho = self.system.item_rho[[self.system.index(m) for m in self.minerals]][:, items]
+        rho = self._rho[:, items]
         h = silent_highs()
         # HiGHS's default 1e-7 lets a row of shares pass uncut for σ < 1e-7; 1e-10 is its floor
         h.setOptionValue("primal_feasibility_tolerance", 1e-10)

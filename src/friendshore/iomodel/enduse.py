@@ -286,15 +286,18 @@ def coverage() -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def whole_industry_share(country: str, commodity: str) -> float | None:
-    """Share of ``country``'s use of ``commodity`` (its bridged stages together, each stage's
-    shares summing to 1 and weighted equally) on rows flagged whole-industry; None when the
-    bridge has no rows for it. A high share means the GDP cost is an upper bound."""
+def whole_industry_share(country: str, commodity: str, stage: str | None = None
+                         ) -> float | None:
+    """Share of ``country``'s use of ``commodity`` at ``stage`` on rows flagged
+    whole-industry; without ``stage`` the mean over its bridged stages (each stage's shares
+    summing to 1). None when the bridge has no rows for it. A high share means the GDP cost
+    is an upper bound."""
     t = end_use_table()
     rows = t[(t["country"] == country) & (t["commodity"] == commodity)]
+    if stage is not None:
+        rows = rows[rows["stage"] == stage]
     if rows.empty:
         return None
-    per_stage = rows.groupby("stage")[["share"]].apply(
-        lambda g: float(g.loc[rows.loc[g.index, "whole_industry"], "share"].sum()
-                        / g["share"].sum()))
+    flagged = rows["share"].where(rows["whole_industry"], 0.0)
+    per_stage = flagged.groupby(rows["stage"]).sum() / rows["share"].groupby(rows["stage"]).sum()
     return float(per_stage.mean())

@@ -38,7 +38,7 @@ from .gdp import gdp_change
 from .tables import IOTable, bea_table
 
 __all__ = ["COUNTRIES", "ShortfallImpact", "bridged_markets", "gdp_usd", "market_gdp",
-           "shortfall_gdp", "table_usd"]
+           "shortfall_gdp", "summary_priced", "table_usd"]
 
 COUNTRIES = ("USA", "JPN")
 Market = tuple[str, str]
@@ -54,6 +54,13 @@ def bridged_markets(country: str, markets: Sequence[Market]) -> list[Market]:
     """The ``markets`` that the detailed end-use bridge covers for ``country``."""
     keys = _keys()
     return [(c, s) for c, s in markets if (country, c, s) in keys]
+
+
+def summary_priced(country: str, commodity: str) -> bool:
+    """Whether the summary first-use model prices ``commodity`` for ``country``: only when
+    no stage of it is in the detailed bridge (LNG); a bridged commodity is priced at the
+    stages its users buy."""
+    return not bridged_markets(country, [(commodity, s) for s in STAGES])
 
 
 def table_usd(country: str, a: Assumptions) -> float:
@@ -122,11 +129,6 @@ class ShortfallImpact:
     methods: dict[str, str]
     table: str
     notes: list[str] = field(default_factory=list)
-
-    @property
-    def pct(self) -> np.ndarray:
-        """GDP change per draw as a percentage of the country's GDP."""
-        return self.total_usd / self.gdp_usd * 100.0
 
     def top_industries(self, n: int = 5) -> pd.DataFrame:
         """The ``n`` detailed industries with the largest mean value-added loss, with names."""
@@ -211,7 +213,7 @@ def market_gdp(
         impact = shortfall_gdp(country, {market: sigma}, {market: price},
                                {market: domestic_share}, assumptions, years=years)
         return None if impact is None else impact.total_usd
-    if bridged_markets(country, [(market[0], s) for s in STAGES]):
+    if not summary_priced(country, market[0]):
         return None  # priced at the stage its users buy
     g = gdp_change(country, market[0], sigma, price, assumptions, years=years)
     return None if g is None else g.total_usd
