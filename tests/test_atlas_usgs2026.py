@@ -109,21 +109,14 @@ def test_renamed_column_is_named(tmp_path: Path) -> None:
         usgs_mcs.read(path)
 
 
-def test_number_not_as_usgs_writes_it(tmp_path: Path) -> None:
-    path = _write(tmp_path, '"3,000"', '"3,0"')
-    with pytest.raises(IngestError, match=r"row 12, field 'Value'.*'3,0'"):
-        usgs_mcs.read(path)
-
-
-def test_unknown_text_is_an_error(tmp_path: Path) -> None:
-    path = _write(tmp_path, '"3,000"', "lots")
-    with pytest.raises(IngestError, match=r"row 12, field 'Value'"):
-        usgs_mcs.read(path)
-
-
-def test_bad_year_is_named(tmp_path: Path) -> None:
-    path = _write(tmp_path, 'kilograms,2025,"3,000"', 'kilograms,2O25,"3,000"')
-    with pytest.raises(IngestError, match=r"row 18, field 'Year'"):
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ('"3,000"', '"3,0"', r"row 12, field 'Value'.*'3,0'"),        # not as USGS writes numbers
+    ('"3,000"', "lots", r"row 12, field 'Value'"),                # unknown text
+    ('kilograms,2025,"3,000"', 'kilograms,2O25,"3,000"', r"row 18, field 'Year'"),  # bad year
+])
+def test_bad_cell_is_named(tmp_path: Path, old: str, new: str, message: str) -> None:
+    path = _write(tmp_path, old, new)
+    with pytest.raises(IngestError, match=message):
         usgs_mcs.read(path)
 
 
