@@ -50,7 +50,7 @@ from ..scenario.spec import (
 from .backend import get_backend, to_numpy
 from .steps import Allocator, fill, market_step
 
-__all__ = ["StressResult", "cover_weights", "demand_weights", "run_scenario"]
+__all__ = ["StressResult", "cover_weights", "demand_weights", "dormant_capacity", "run_scenario"]
 
 #: Memory budget for one chunk of draws (bytes); leaves headroom under 2 GB.
 CHUNK_BYTES = 600 * 2**20
@@ -219,6 +219,12 @@ class _Plan:
     feeding: list[int]  # markets holding stock that feed another market (stepped inline)
 
 
+def dormant_capacity(capacity: np.ndarray, production: np.ndarray, share: float) -> np.ndarray:
+    """Capacity the engine may use: ``K_i`` where country i produces, ``share·K_i`` where it
+    produced nothing in the data year (dormant plants restart only in that share)."""
+    return np.where(production > 0, capacity, share * capacity)
+
+
 def _mask(sub_codes: Sequence[str], members: tuple[str, ...] | None) -> np.ndarray:
     return np.array([members is None or c in members for c in sub_codes])
 
@@ -249,9 +255,11 @@ def _plan(
 
     coi_codes = list(scenario.countries)
     extra = {ev.country for _, ev in caps} | set(coi_codes)
+    # every country that produces, uses or could produce (idle capacity) in an involved
+    # market: a market's own set, so its result never depends on which others run with it
     active = np.zeros(len(net.countries), dtype=bool)
     for m in involved:
-        active |= (net.production[m] > 0) | (net.demand[m] > 0)
+        active |= (net.production[m] > 0) | (net.demand[m] > 0) | (net.capacity[m] > 0)
     for code in extra:
         if code in net.countries:
             active[net.country(code)] = True
@@ -266,9 +274,11 @@ def _plan(
     capacity = np.zeros((len(involved), n_sub))
     base_stock = np.zeros((len(involved), n_sub))
     k = len(sub)
+    dormant = float(values["stress_dormant_capacity_share"])
     for j, m in enumerate(involved):
         flows[j, :k, :k] = net.flows[m][np.ix_(sub, sub)]
-        capacity[j, :k] = net.capacity[m][sub]
+        capacity[j, :k] = dormant_capacity(net.capacity[m][sub], net.production[m][sub],
+                                           dormant)
         base_stock[j, :k] = net.stockpile_months[m][sub]
     if any("stockpile" in key for key in values.overrides):
         for j, m in enumerate(involved):
