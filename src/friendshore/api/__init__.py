@@ -18,7 +18,8 @@ from ._base import get_store
 
 #: Public name -> private module that defines it (a test checks this against each ``__all__``).
 EXPORTS: dict[str, str] = {
-    **dict.fromkeys(["commodities", "controls", "data_status", "ingest", "supply"], "_atlas"),
+    **dict.fromkeys(["commodities", "controls", "data_status", "data_warnings", "ingest",
+                     "supply"], "_atlas"),
     **dict.fromkeys(
         ["RISK_FIELDS", "RISK_JSON_FIELDS", "import_sources", "risk", "risk_assumptions"], "_risk"
     ),

@@ -20,12 +20,12 @@ import pandas as pd
 from ..conventions.commodities import all_commodities, derived_series, validate_stage
 from ..conventions.commodities import commodity as _commodity
 from ..conventions.countries import validate_iso3
-from ..errors import FriendshoreError, UnknownNameError
+from ..errors import FriendshoreError, IngestError, UnknownNameError
 from ..readers.registry import READERS, reader
 from ..store import Store, queries_atlas
 from ._base import get_store
 
-__all__ = ["commodities", "controls", "data_status", "ingest", "supply"]
+__all__ = ["commodities", "controls", "data_status", "data_warnings", "ingest", "supply"]
 
 MEASURES = ("production", "capacity", "reserves")
 #: Source kinds in order of preference when several hold the same commodity, stage and year.
@@ -187,28 +187,58 @@ def _with_attrs(out, rows, slug, stage, year, source, scenario) -> pd.DataFrame:
 
 
 def data_status(store: Store | None = None) -> pd.DataFrame:
-    """Loaded sources with their kind, edition, years and rows per atlas table."""
+    """Loaded sources with their kind, edition, years, rows per atlas table and the number of
+    soft plausibility warnings they were loaded with (see :func:`data_warnings`)."""
     st = get_store(store)
     status = queries_atlas.source_status(st)
     counts = queries_atlas.table_counts(st, ATLAS_TABLES)
     wide = counts.pivot_table(index="source", columns="table", values="rows", aggfunc="sum")
     wide = wide.reindex(columns=ATLAS_TABLES).astype("Int64")
-    return status.merge(wide, left_on="source", right_index=True, how="left")
+    out = status.merge(wide, left_on="source", right_index=True, how="left")
+    warned = queries_atlas.ingest_warnings(st)["source"].value_counts()
+    return out.assign(warnings=out["source"].map(warned).fillna(0).astype(int))
 
 
-def ingest(path: str | Path, source: str, store: Store | None = None) -> dict:
+def data_warnings(store: Store | None = None) -> pd.DataFrame:
+    """The soft plausibility warnings of the loaded sources (source, file, row, field, check,
+    message): data loaded with ``allow_warnings`` or shipped with a known USGS defect."""
+    return queries_atlas.ingest_warnings(get_store(store))
+
+
+def _by_name(warnings: pd.DataFrame) -> pd.Series:
+    """One key per warning, its file by name only (a reload from elsewhere is the same)."""
+    return pd.Series([(r.source, Path(r.file).name, r.row, r.field, r.message)
+                      for r in warnings.itertuples()], index=warnings.index, dtype=object)
+
+
+def ingest(path: str | Path, source: str, store: Store | None = None, *,
+           allow_warnings: bool = False) -> dict:
     """Load a source file or folder (``source``: a reader key such as ``usgs-mcs`` or
-    ``iea``) in one transaction: on any error the store is left exactly as it was."""
+    ``iea``) in one transaction: on any error the store is left exactly as it was.
+
+    A file failing a soft plausibility check only (``readers/usgs_checks.py``) is refused
+    too, naming its first new finding, unless ``allow_warnings``: then it is loaded and its
+    warnings kept for ``data status`` (the same warnings as the store already holds for the
+    source are not new). The result lists the source's warnings under ``warnings``."""
     mod = reader(source) if source in READERS else reader(source.lower())
     st = get_store(store)
     before = set(queries_atlas.source_status(st)["source"])
     with st.transaction():
+        known = queries_atlas.ingest_warnings(st)
         rows = mod.load(st, Path(path))
-    after = queries_atlas.source_status(st)
-    new = after[~after["source"].isin(before)]["source"].tolist()
-    loaded = new or after.sort_values("loaded_at")["source"].tail(1).tolist()
+        after = queries_atlas.source_status(st)
+        new = after[~after["source"].isin(before)]["source"].tolist()
+        loaded = new or after.sort_values("loaded_at")["source"].tail(1).tolist()
+        warned = queries_atlas.ingest_warnings(st, loaded[0] if loaded else None)
+        added = warned[~_by_name(warned).isin(set(_by_name(known)))]
+        if len(added) and not allow_warnings:
+            first = added.iloc[0]
+            raise IngestError(
+                f"{first['message']} ({len(added)} new warning(s); nothing loaded: pass "
+                "--allow-warnings, or allow_warnings=True, to load it with its warnings)",
+                file=first["file"], row=int(first["row"]), field=first["field"])
     return {"source": loaded[0] if loaded else None, "kind": mod.KIND, "rows": int(rows),
-            "path": str(path)}
+            "path": str(path), "warnings": warned["message"].tolist()}
 
 
 def controls(country: str | None = None, store: Store | None = None) -> pd.DataFrame:

@@ -72,22 +72,32 @@ def supply(
 def data_ingest(
     path: Annotated[Path, typer.Argument(help="File or release folder to load.")],
     source: Annotated[str, typer.Option("--source", help="Reader: usgs-mcs, iea, wgi, ...")],
+    allow_warnings: Annotated[bool, typer.Option(
+        "--allow-warnings",
+        help="Load data that fails only soft plausibility checks (a country above a rounded "
+             "world total); the warnings are kept and shown by 'data status'.")] = False,
     json: JSON = False,
 ) -> None:
-    """Load PATH into the store in one transaction (all or nothing)."""
+    """Load PATH into the store in one transaction (all or nothing).
+
+    Implausible data (negative quantities, duplicate rows, numbers not written as the source
+    writes them, a unit unlike its series', a missing year column, a country above the world
+    total) is refused naming file, row and field, exit 2, the store unchanged."""
     from .. import api
 
-    result = api.ingest(path, source)
+    result = api.ingest(path, source, allow_warnings=allow_warnings)
     if json:
         print_json(result)
-    else:
-        console.print(f"loaded {result['rows']:,} rows as [bold]{result['source']}[/] "
-                      f"from {result['path']}")
+        return
+    console.print(f"loaded {result['rows']:,} rows as [bold]{result['source']}[/] "
+                  f"from {result['path']}")
+    for message in result["warnings"]:
+        console.print(f"[yellow]warning:[/] {message}", highlight=False)
 
 
 @data_app.command("status")
 def data_status(json: JSON = False) -> None:
-    """List loaded sources with their years and row counts."""
+    """List loaded sources with their years, row counts and plausibility warnings."""
     from .. import api
 
     df = api.data_status()
@@ -96,8 +106,15 @@ def data_status(json: JSON = False) -> None:
         return
     years = [f"{a}–{b}" if pd.notna(a) else "" for a, b in zip(df["first_year"], df["last_year"],
                                                                  strict=True)]
-    print_table(df.assign(years=years), columns=["source", "kind", "edition", "years", "rows"],
+    print_table(df.assign(years=years),
+                columns=["source", "kind", "edition", "years", "rows", "warnings"],
                 title="Loaded sources")
+    warned = api.data_warnings()
+    if len(warned):
+        print_table(warned.assign(file=warned["file"].map(lambda f: Path(f).name),
+                                  row=warned["row"].astype(str)),
+                    columns=["source", "file", "row", "field", "message"],
+                    title="Loaded with warnings (soft plausibility checks)")
 
 
 def controls(

@@ -27,6 +27,7 @@ import pandas as pd
 from ..errors import IngestError
 
 __all__ = [
+    "PRINTED",
     "ROW",
     "clean_text",
     "numbers",
@@ -42,8 +43,11 @@ __all__ = [
 #: Name of the column holding each row's line number in the file.
 ROW = "_row"
 
-#: Published-table numbers: thousands separators and a '>' / '<' bound ('>50', '1,234.5').
-_QUALIFIED = re.compile(r"^(?P<bound>[<>])?\s*(?P<num>-?\d[\d,]*(?:\.\d+)?|-?\.\d+)$")
+#: A number as published tables (USGS) print it: digits grouped by three with commas, optional
+#: decimals ('1,234.5', '270000'); '7,5' or '75,0000' is not one (it is not 75 or 750000).
+PRINTED = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|-?\.\d+"
+#: Published-table numbers with an optional '>' / '<' bound ('>50', '1,234.5').
+_QUALIFIED = re.compile(rf"^(?P<bound>[<>])?\s*(?P<num>{PRINTED})$")
 #: Machine-written numbers: optional sign, decimals, exponent; no separators, no bound.
 _PLAIN = re.compile(r"^(?P<bound>)(?P<num>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)$")
 _LINE = re.compile(r"line (\d+)")
@@ -164,8 +168,9 @@ def parse_numbers(
 
     Blank cells give NaN. Cells equal (case-insensitively) to one of the ``missing`` markers
     (e.g. '..', or USGS's 'W', 'NA', 'E') give NaN with the marker kept in ``flag``.
-    ``qualified`` accepts the published-table forms ``1,234`` and ``>N`` / ``<N`` (bound kept
-    in ``bound`` and ``flag``); otherwise only plain numbers pass. Any other text, or a value
+    ``qualified`` accepts the published-table forms ``1,234`` (thousands grouped by three:
+    ``7,5`` is an error, not 75) and ``>N`` / ``<N`` (bound kept in ``bound`` and ``flag``);
+    otherwise only plain numbers pass. Any other text, or a value
     outside [``lower``, ``upper``], is an error naming the file, row and column.
     """
     text = df[column].fillna("").astype(str).map(clean_text)

@@ -25,6 +25,14 @@ World data -> ``supply``:
   sets ``lower_bound``; blank cells are dropped, except that a series with no value at all
   (germanium) keeps its listed producers with NULL production.
 
+Plausibility (:mod:`.usgs_checks`, both formats): a negative quantity, a duplicate row, a unit
+unlike its series' other rows and a country above the world total are errors naming file, row
+and field; a header column other than the fixed ones and the year columns (``PROD_2O24``) and
+a gap in the production years are errors too, so a misspelt year is never dropped silently.
+Numbers are read as USGS prints them (``1,234``; ``7,5`` is an error, not 75), salient cells
+included. A country above a world total by no more than its rounding, or above a world total
+listed in ``data/usgs_known_defects.csv``, is a soft warning returned as ``ingest_warnings``.
+
 Industry trends -> ``us_import_reliance`` (Fig2, plus T5 for critical minerals Fig2 lacks),
 ``us_salient`` (T5 and the per-commodity salient files, long format) and ``us_end_use`` (T4).
 USGS labels map to slugs through ``data/usgs_names.csv``; labels it lacks are resolved by name
@@ -50,7 +58,9 @@ from ..conventions.commodities import (
 )
 from ..conventions.countries import AGGREGATES, to_iso3
 from ..errors import IngestError, UnknownNameError
+from . import usgs_checks
 from ._csv import (
+    PRINTED,
     ROW,
     clean_text,
     package_file,
@@ -99,6 +109,7 @@ _SALIENT_OTHER = {
 _TEXT_OK = ("W", "NA", "XX", "--", "Large", "Small", "E")
 _YEAR_COL = re.compile(r"^(?P<kind>PROD|CAP|RESERVES)_(?P<est>EST_)?\s*(?P<year>\d{4})$")
 _NOTES = {"PROD": "PROD_NOTES", "CAP": "CAP_NOTES", "RESERVES": "RESERVE_NOTES"}
+_FIXED_COLUMNS = {"SOURCE", "COMMODITY", "COUNTRY", "TYPE", "UNIT_MEAS", *_NOTES.values()}
 _MEASURE = {"PROD": "production", "CAP": "capacity", "RESERVES": "reserves"}
 _WITHHELD = re.compile(r"^\s*W\b")
 _QUALIFIER = re.compile(r"^(?P<name>.*?)\s*\((?P<q>[^()]*)\)\s*$")
@@ -226,16 +237,17 @@ def _map_series(df: pd.DataFrame, file: str) -> pd.DataFrame:
     return out[keep].drop(columns=["c_key", "t_key", "exclude_rows"])
 
 
-def _country_table(names: pd.Series, rows: pd.Series, file: str) -> pd.DataFrame:
-    """ISO3 code, aggregate flag and note for each distinct COUNTRY label."""
+def _country_table(names: pd.Series, rows: pd.Series, file: str,
+                   field: str = "COUNTRY") -> pd.DataFrame:
+    """ISO3 code, aggregate flag and note for each distinct country label (column ``field``)."""
     out = []
     for name in names.unique():
         row = int(rows[names == name].iloc[0])
-        out.append({"COUNTRY": name, **_country(name, file=file, row=row)})
+        out.append({"COUNTRY": name, **_country(name, file=file, row=row, field=field)})
     return pd.DataFrame(out, columns=["COUNTRY", "country", "country_note"])
 
 
-def _country(name: str, *, file: str, row: int) -> dict:
+def _country(name: str, *, file: str, row: int, field: str) -> dict:
     """Map one USGS country label (see the module docstring)."""
     parts = re.split(r"\s+and\s+", name)
     if len(parts) == 2:
@@ -249,20 +261,21 @@ def _country(name: str, *, file: str, row: int) -> dict:
             return {"country": "OTH", "country_note": f"combined row '{name}' (not attributed)"}
     m = _QUALIFIER.match(name)
     try:
-        return {"country": to_iso3(name, file=file, row=row, field="COUNTRY"), "country_note": ""}
+        return {"country": to_iso3(name, file=file, row=row, field=field), "country_note": ""}
     except IngestError:
         if not m:
             raise
         return {
-            "country": to_iso3(m["name"], file=file, row=row, field="COUNTRY"),
+            "country": to_iso3(m["name"], file=file, row=row, field=field),
             "country_note": f"({m['q']})",
         }
 
 
-def _units(df: pd.DataFrame, file: str) -> pd.DataFrame:
-    """Unit, multiplier and divisor per row; a blank unit takes its series' unit; a series'
-    ``unit_override`` (usgs_series.csv) replaces a unit USGS mislabelled."""
-    unit = df["UNIT_MEAS"].map(normalise_name)
+def _units(df: pd.DataFrame, file: str, column: str = "UNIT_MEAS") -> pd.DataFrame:
+    """Unit, multiplier, divisor, the unit label used and its scale (t per unit) per row, from
+    ``column``; a blank unit takes its series' unit; a series' ``unit_override``
+    (usgs_series.csv) replaces a unit USGS mislabelled."""
+    unit = df[column].map(normalise_name)
     override = df["unit_override"].fillna("").map(normalise_name)
     unit = unit.where(override == "", override)
     blank = unit == ""
@@ -272,33 +285,49 @@ def _units(df: pd.DataFrame, file: str) -> pd.DataFrame:
         )
         keys = list(zip(df.loc[blank, "COMMODITY"], df.loc[blank, "TYPE"], strict=True))
         unit.loc[blank] = [fill.get(k, "") for k in keys]
-    reject_first(~unit.isin(UNITS), df, "UNIT_MEAS", "unknown unit {value!r}", file)
+    reject_first(~unit.isin(UNITS), df, column, "unknown unit {value!r}", file)
     spec = unit.map(UNITS)
+    mul, div = spec.str[1].astype(float), spec.str[2].astype(float)
     return pd.DataFrame(
-        {
-            "unit": spec.str[0],
-            "mul": spec.str[1].astype(float),
-            "div": spec.str[2].astype(float),
-        },
+        {"unit": spec.str[0], "mul": mul, "div": div, "unit_label": unit, "scale": mul / div},
         index=df.index,
     )
 
 
 def read_world(path: Path) -> pd.DataFrame:
     """``supply`` rows from an MCS world-data CSV."""
-    file = str(path)
-    raw = read_strict(path)
-    return _world_rows(raw, file)
+    return _world_rows(read_strict(path), str(path))[0]
 
 
-def _world_rows(raw: pd.DataFrame, file: str) -> pd.DataFrame:
-    """Validate, map and reshape the cells of a world CSV into ``supply`` rows."""
-    require_columns(raw, ["COMMODITY", "COUNTRY", "TYPE", "UNIT_MEAS"], file)
-    specs = [(c, _YEAR_COL.match(c)) for c in raw.columns]
-    specs = [(c, m) for c, m in specs if m]
-    if not any(m["kind"] == "PROD" for _, m in specs):
+def _year_columns(columns: list[str], file: str) -> list[tuple[str, re.Match]]:
+    """The year columns of a world CSV header with their parts; any other column than the
+    fixed ones is an error (a misspelt ``PROD_2O24`` would silently drop that year), and so
+    is a gap in the production years (``PROD_2022``, ``PROD_EST_ 2024``: no 2023)."""
+    specs = []
+    for col in columns:
+        m = _YEAR_COL.match(col)
+        if m:
+            specs.append((col, m))
+        elif col not in _FIXED_COLUMNS:
+            raise IngestError("not a known column (year columns are written PROD_YYYY, "
+                              "PROD_EST_ YYYY, CAP_YYYY, CAP_EST_ YYYY, RESERVES_YYYY)",
+                              file=file, row=1, field=col)
+    years = sorted(int(m["year"]) for _, m in specs if m["kind"] == "PROD")
+    if not years:
         raise IngestError("no production-year column (PROD_YYYY)", file=file, row=1,
                           field="PROD_YYYY")
+    missing = sorted(set(range(years[0], years[-1] + 1)) - set(years))
+    if missing:
+        raise IngestError(f"production year column for {missing[0]} missing (years "
+                          f"{years[0]}-{years[-1]} have {len(years)} columns)", file=file, row=1,
+                          field=f"PROD_{missing[0]}")
+    return specs
+
+
+def _world_rows(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Validate, map and reshape the cells of a world CSV into (``supply`` rows, warnings)."""
+    require_columns(raw, ["COMMODITY", "COUNTRY", "TYPE", "UNIT_MEAS"], file)
+    specs = _year_columns([c for c in raw.columns if c != ROW], file)
     for col in ("COMMODITY", "COUNTRY", "TYPE"):
         raw[col] = raw[col].map(clean_text)
         reject_first(raw[col] == "", raw, col, "empty cell", file)
@@ -344,10 +373,15 @@ def _world_rows(raw: pd.DataFrame, file: str) -> pd.DataFrame:
                     "note": _join_notes(df["country_note"], note, parsed["flag"], parsed["bound"]),
                     "row_no": df[ROW],
                     "keep_blank": ~cap_series & (kind == "PROD"),
+                    "field": col,
+                    "label": df["COUNTRY"],
+                    "unit_label": df["unit_label"],
+                    "scale": df["scale"],
                 }
             )
         )
-    return _collapse(pd.concat(long, ignore_index=True), file)
+    return _collapse(pd.concat(long, ignore_index=True), file, country_field="COUNTRY",
+                     unit_field="UNIT_MEAS")
 
 
 def _join_notes(
@@ -361,8 +395,11 @@ def _join_notes(
     return parts.apply(lambda r: "; ".join(x for x in r if x), axis=1)
 
 
-def _collapse(long: pd.DataFrame, file: str) -> pd.DataFrame:
-    """Sum rows sharing a key, drop blank cells (see the module docstring), add flags."""
+def _collapse(long: pd.DataFrame, file: str, *, country_field: str,
+              unit_field: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Check the cell rows (:mod:`.usgs_checks`), sum rows sharing a key, drop blank cells (see
+    the module docstring), add flags; returns the ``supply`` rows and the soft warnings."""
+    usgs_checks.check_cells(long, file, country_field=country_field, unit_field=unit_field)
     has_value = long["value"].notna() | long["withheld"] | long["lower_bound"]
     key = ["commodity", "stage", "measure", "year"]
     series_has_data = has_value.groupby([long[k] for k in key]).transform("any")
@@ -379,17 +416,19 @@ def _collapse(long: pd.DataFrame, file: str) -> pd.DataFrame:
         note=("note", _join_unique),
         row_no=("row_no", "min"),
         n_units=("unit", "nunique"),
+        field=("field", "first"),
+        scale=("scale", "first"),
     )
     bad = agg["n_units"] > 1
     if bad.any():
         r = agg[bad].iloc[0]
         raise IngestError(f"rows of {r['commodity']}/{r['country']} mix units", file=file,
-                          row=int(r["row_no"]), field="UNIT_MEAS")
+                          row=int(r["row_no"]), field=unit_field)
     agg["is_aggregate"] = agg["country"].isin(list(AGGREGATES))
     agg["withheld"] = agg["withheld"] & agg["value"].isna()
     agg["basis"] = agg["commodity"].map({s: c.basis for s, c in all_commodities().items()})
     agg["scenario"] = None
-    return agg[SUPPLY_COLUMNS]
+    return agg[SUPPLY_COLUMNS], usgs_checks.world_warnings(agg, file)
 
 
 def _join_unique(s: pd.Series) -> str | None:
@@ -520,7 +559,8 @@ def _salient_cells(path: Path) -> pd.DataFrame:
     require_columns(df, ["Commodity", "Year"], file)
     df = df[df["Year"].map(clean_text) != ""]
     if df.empty:
-        return pd.DataFrame(columns=["commodity", "usgs_name", "year", "column", "text"])
+        return pd.DataFrame(columns=["commodity", "usgs_name", "year", "file", ROW, "column",
+                                     "text"])
     label = clean_text(df["Commodity"].iloc[0])
     first = int(df[ROW].iloc[0])
     slugs = [s for s, _ in _slugs_for("salient", label, file=file, row=first, field="Commodity")]
@@ -529,19 +569,28 @@ def _salient_cells(path: Path) -> pd.DataFrame:
                  "bad year {value!r}", file)
     fixed = ("DataSource", "Source", "Commodity", "Year", ROW)
     var_cols = [c for c in df.columns if c not in fixed]
-    long = df.assign(year=years.astype(int), usgs_name=label).melt(
-        id_vars=["usgs_name", "year"], value_vars=var_cols, var_name="column",
+    long = df.assign(year=years.astype(int), usgs_name=label, file=file).melt(
+        id_vars=["usgs_name", "year", "file", ROW], value_vars=var_cols, var_name="column",
         value_name="text",
     )
     return pd.concat([long.assign(commodity=s) for s in slugs or [None]], ignore_index=True)
 
 
 def _parse_salient(cells: pd.DataFrame) -> pd.DataFrame:
-    """Parse raw salient cells (of any number of files at once) into ``us_salient`` rows."""
+    """Parse raw salient cells (of any number of files at once) into ``us_salient`` rows.
+
+    A cell of digits and separators only must be a number as USGS prints it (``7,5`` is an
+    error naming its file, row and column, not 75); other text is kept as the row's flag."""
     columns = cells["column"].unique()
     spec = pd.DataFrame([_salient_column(c) for c in columns], index=columns,
                         columns=["variable", "unit", "mul", "div"])
     text = cells["text"].map(clean_text).str.replace("\u2212", "-", regex=False)
+    numeric = text.str.fullmatch(r"[-\d,.]*\d[-\d,.]*")
+    bad = numeric & ~text.str.fullmatch(PRINTED)
+    if bad.any():
+        c = cells[bad.to_numpy()].iloc[0]
+        raise IngestError(f"not a number as USGS writes it: {text[bad].iloc[0]!r}",
+                          file=c["file"], row=int(c[ROW]), field=c["column"])
     num = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
     col = spec.loc[cells["column"]].reset_index(drop=True)
     out = pd.DataFrame({
@@ -629,8 +678,7 @@ def _long_format(path: Path) -> str | None:
         return None
     if not files:
         return None
-    m = re.search(r"mcs[_-]?(\d{4})", files[0].name, re.I)
-    return f"MCS{m.group(1)}" if m else usgs_mcs2026.EDITION
+    return usgs_mcs2026.edition_of(files[0])
 
 
 def _read(path: str | Path) -> tuple[dict[str, pd.DataFrame], str]:
@@ -644,6 +692,7 @@ def _read(path: str | Path) -> tuple[dict[str, pd.DataFrame], str]:
 
         return usgs_mcs2026.read_release(path), edition
     parts: dict[str, list[pd.DataFrame]] = {}
+    warnings: list[pd.DataFrame] = []
     editions: set[str] = set()
     fig2_slugs: set[str] = set()
     t5_nir, salient_cells = [], []
@@ -653,7 +702,9 @@ def _read(path: str | Path) -> tuple[dict[str, pd.DataFrame], str]:
         if kind == "world":
             raw = read_strict(f)
             editions.add(_edition(raw, "SOURCE", f))
-            parts.setdefault("supply", []).append(_world_rows(raw, str(f)))
+            supply, warned = _world_rows(raw, str(f))
+            parts.setdefault("supply", []).append(supply)
+            warnings.append(warned)
         elif kind == "fig2":
             editions.add(_edition(head, "Source", f))
             nir = read_fig2(f)
@@ -685,6 +736,8 @@ def _read(path: str | Path) -> tuple[dict[str, pd.DataFrame], str]:
         for name, frames in parts.items()
         if any(len(p) for p in frames)
     }
+    if "supply" in tables:  # a reload replaces the old warnings, even with none
+        tables["ingest_warnings"] = usgs_checks.combine(warnings)
     return tables, editions.pop()
 
 

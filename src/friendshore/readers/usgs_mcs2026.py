@@ -47,11 +47,19 @@ import pandas as pd
 from ..conventions.commodities import all_commodities, normalise_name
 from ..conventions.countries import to_iso3
 from ..errors import IngestError
-from . import usgs_mcs
-from ._csv import ROW, clean_text, package_file, read_strict, reject_first, require_columns
+from . import usgs_checks, usgs_mcs
+from ._csv import (
+    PRINTED,
+    ROW,
+    clean_text,
+    package_file,
+    read_strict,
+    reject_first,
+    require_columns,
+)
 
-__all__ = ["COLUMNS", "is_long_file", "read_controls", "read_fig3", "read_long", "read_release",
-           "read_t6", "read_t7"]
+__all__ = ["COLUMNS", "edition_of", "is_long_file", "read_controls", "read_fig3", "read_long",
+           "read_release", "read_t6", "read_t7"]
 
 #: Columns of the long file the reader needs.
 COLUMNS = ["MCS chapter", "Section", "Commodity", "Country", "Statistics", "Statistics_detail",
@@ -60,7 +68,7 @@ EDITION = "MCS2026"
 ENCODING = "cp1252"
 
 #: A number as USGS prints it: digits grouped by three with commas, optional decimals.
-_NUMBER = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^-?\.\d+$")
+_NUMBER = re.compile(rf"^(?:{PRINTED})$")
 _BOUND = re.compile(r"^(?P<bound>[<>])\s*(?P<num>.+)$")
 _RANGE = re.compile(r"^(?P<lo>[\d,.]+)\s*[–-]\s*(?P<hi>[\d,.]+)$")
 _ZERO = {"\u2014"}  # em dash: zero
@@ -125,11 +133,20 @@ def parse_values(df: pd.DataFrame, file: str, field: str = "Value") -> pd.DataFr
                         index=df.index)
 
 
-def _years(df: pd.DataFrame, file: str) -> pd.Series:
-    """The ``Year`` cell as an int (a four-digit year is required)."""
+def _years(df: pd.DataFrame, file: str, last: int) -> pd.Series:
+    """The ``Year`` cell as an int: four digits, not after ``last`` (the edition's year; a
+    ``2052`` for 2025 would become the newest year of every default)."""
     years = df["Year"].map(clean_text)
     reject_first(~years.str.fullmatch(r"\d{4}"), df, "Year", "bad year {value!r}", file)
+    reject_first(years.astype(int) > last, df, "Year",
+                 f"year {{value!r}} is after the edition's year {last}", file)
     return years.astype(int)
+
+
+def edition_of(path: Path) -> str:
+    """The MCS edition of a long-format file from its name (``MCS2026``), else :data:`EDITION`."""
+    m = re.search(r"mcs[_-]?(\d{4})", path.name, re.I)
+    return f"MCS{m.group(1)}" if m else EDITION
 
 
 # -- world sections ---------------------------------------------------------------------------
@@ -157,37 +174,40 @@ def _map_series(df: pd.DataFrame, file: str) -> pd.DataFrame:
     return out.drop(columns="exclude_rows").reset_index(drop=True)
 
 
-def _world(raw: pd.DataFrame, file: str) -> pd.DataFrame:
-    """``supply`` rows from the world sections of the long file."""
+def _world(raw: pd.DataFrame, file: str, last: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(``supply`` rows, soft warnings) from the world sections of the long file."""
     df = raw[raw["Section"].str.casefold().str.startswith("world")].copy()
+    none = (pd.DataFrame(columns=usgs_mcs.SUPPLY_COLUMNS), usgs_checks.combine([]))
     if df.empty:
-        return pd.DataFrame(columns=usgs_mcs.SUPPLY_COLUMNS)
+        return none
     df["TYPE"] = df["Statistics_detail"].map(lambda s: _ROUNDED.sub("", s).strip())
-    df = df.rename(columns={"Country": "COUNTRY", "Unit": "UNIT_MEAS"})
+    df = df.rename(columns={"Country": "COUNTRY"})
     df["COMMODITY"] = df["Commodity"]
     df = _map_series(df, file)
     if df.empty:
-        return pd.DataFrame(columns=usgs_mcs.SUPPLY_COLUMNS)
-    df = df.merge(usgs_mcs._country_table(df["COUNTRY"], df[ROW], file), on="COUNTRY",
-                  how="left")
-    df = pd.concat([df, usgs_mcs._units(df, file)], axis=1)
+        return none
+    df = df.merge(usgs_mcs._country_table(df["COUNTRY"], df[ROW], file, "Country"),
+                  on="COUNTRY", how="left")
+    df = pd.concat([df, usgs_mcs._units(df, file, "Unit")], axis=1)
     cells = parse_values(df, file)
     note = df["Notes"].map(clean_text)
     long = pd.DataFrame({
         "commodity": df["slug"], "stage": df["stage"], "country": df["country"],
-        "measure": df["measure"], "year": _years(df, file),
+        "measure": df["measure"], "year": _years(df, file, last),
         "value": cells["value"] * df["mul"] / df["div"], "unit": df["unit"],
         "estimated": note.str.contains("estimated", case=False),
         "withheld": cells["withheld"], "lower_bound": cells["bound"] == ">",
         "series": df["Statistics_detail"].map(lambda s: _ROUNDED.sub("", s).strip()),
         "note": usgs_mcs._join_notes(df["country_note"], note, cells["text"], cells["bound"]),
         "row_no": df[ROW], "keep_blank": df["measure"] == "production",
+        "field": "Value", "label": df["COUNTRY"], "unit_label": df["unit_label"],
+        "scale": df["scale"],
     })
-    return usgs_mcs._collapse(long, file)
+    return usgs_mcs._collapse(long, file, country_field="Country", unit_field="Unit")
 
 
 # -- salient ----------------------------------------------------------------------------------
-def _salient(raw: pd.DataFrame, file: str) -> pd.DataFrame:
+def _salient(raw: pd.DataFrame, file: str, last: int) -> pd.DataFrame:
     """``us_salient`` rows from the ``Salient Statistics—United States`` section."""
     df = raw[raw["Section"].str.casefold().str.startswith(_SALIENT)].reset_index(drop=True)
     if df.empty:
@@ -209,7 +229,7 @@ def _salient(raw: pd.DataFrame, file: str) -> pd.DataFrame:
     variable = detail.where(~several, df["Commodity"].map(clean_text) + ": " + detail)
     out = pd.DataFrame({
         "commodity": df["Commodity"].map(slugs), "usgs_name": df["Commodity"].map(clean_text),
-        "year": _years(df, file), "variable": variable,
+        "year": _years(df, file, last), "variable": variable,
         "value": cells["value"] * spec.str[1].astype(float) / spec.str[2].astype(float),
         "unit": spec.str[0], "flag": cells["text"],
         "estimated": df["Notes"].str.contains("estimated", case=False),
@@ -240,14 +260,18 @@ def _revise(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 def read_long(path: Path) -> dict[str, pd.DataFrame]:
-    """``supply`` and ``us_salient`` rows from the long file (revisions applied)."""
+    """``supply``, ``us_salient`` and ``ingest_warnings`` rows from the long file (revisions
+    applied; the plausibility checks of :mod:`.usgs_checks` on the supply cells)."""
     file = str(path)
     raw = read_strict(path, encoding=ENCODING)
     require_columns(raw, COLUMNS, file)
     for col in ("MCS chapter", "Section", "Commodity", "Country", "Statistics"):
         raw[col] = raw[col].map(clean_text)
     raw = _revise(raw)
-    return {"supply": _world(raw, file), "us_salient": _salient(raw, file)}
+    last = int(edition_of(path)[3:])
+    supply, warnings = _world(raw, file, last)
+    return {"supply": supply, "us_salient": _salient(raw, file, last),
+            "ingest_warnings": warnings}
 
 
 # -- trend tables -----------------------------------------------------------------------------
@@ -394,5 +418,9 @@ def read_release(path: Path) -> dict[str, pd.DataFrame]:
                             ("t6", "us_end_use", read_t6)):
         for f in files.get(kind, []):
             parts.setdefault(table, []).append(fn(f))
-    return {name: pd.concat([p for p in frames if len(p)], ignore_index=True)
-            for name, frames in parts.items() if any(len(p) for p in frames)}
+    tables = {name: pd.concat([p for p in frames if len(p)], ignore_index=True)
+              for name, frames in parts.items()
+              if name != "ingest_warnings" and any(len(p) for p in frames)}
+    if "supply" in tables:  # a reload replaces the old warnings, even with none
+        tables["ingest_warnings"] = usgs_checks.combine(parts["ingest_warnings"])
+    return tables

@@ -11,6 +11,7 @@ __all__ = [
     "export_controls",
     "export_candidates",
     "export_rows",
+    "ingest_warnings",
     "trade_stages",
     "source_status",
     "supply_candidates",
@@ -76,6 +77,16 @@ def source_status(store: Store) -> pd.DataFrame:
     return store.query(
         "SELECT source, kind, edition, first_year, last_year, rows, path, loaded_at "
         "FROM sources ORDER BY kind, source"
+    )
+
+
+def ingest_warnings(store: Store, source: str | None = None) -> pd.DataFrame:
+    """The soft plausibility warnings kept with the loaded sources (of ``source`` if given),
+    in file order."""
+    return store.query(
+        'SELECT source, file, "row", field, "check", message FROM ingest_warnings '
+        "WHERE ? IS NULL OR source = ? ORDER BY source, file, \"row\"",
+        [source, source],
     )
 
 

@@ -29,7 +29,7 @@ from ..results import jsonable
 __all__ = ["Store", "default_store_path", "open_store"]
 
 #: Bump when the schema or the shipped data change: older stores are rebuilt on open.
-SCHEMA_VERSION = "5"  # 5: MCS 2026 shipped and the default
+SCHEMA_VERSION = "6"  # 6: ingest_warnings (plausibility checks on ingest)
 
 
 def default_store_path() -> Path:
@@ -60,6 +60,7 @@ class Store:
     def __init__(self, path: str | Path | None = None, *, build: bool = True) -> None:
         self.path = ":memory:" if path == ":memory:" else Path(path or default_store_path())
         self._lock = threading.RLock()
+        self._in_transaction = False
         if self.path == ":memory:":
             self.con = duckdb.connect(":memory:")
             self._init_schema()
@@ -141,8 +142,12 @@ class Store:
 
     # -- SQL --------------------------------------------------------------------------------
     def query(self, sql: str, params: list[Any] | Mapping[str, Any] | None = None) -> pd.DataFrame:
-        """Run ``sql`` (from a ``queries`` module) and return a DataFrame."""
+        """Run ``sql`` (from a ``queries`` module) and return a DataFrame. Inside
+        :meth:`transaction` it runs on the transaction's connection, so it sees its writes (a
+        cursor is a connection of its own)."""
         with self._lock:
+            if self._in_transaction:
+                return self.con.execute(sql, params or []).df()
             cur = self.con.cursor()
             try:
                 return cur.execute(sql, params or []).df()
@@ -159,6 +164,7 @@ class Store:
         """All or nothing: statements inside commit together or not at all."""
         with self._lock:
             self.con.execute("BEGIN TRANSACTION")
+            self._in_transaction = True
             try:
                 yield self
             except BaseException:
@@ -166,6 +172,8 @@ class Store:
                 raise
             else:
                 self.con.execute("COMMIT")
+            finally:
+                self._in_transaction = False
 
     def replace_source(
         self,
@@ -178,7 +186,8 @@ class Store:
         years: tuple[int | None, int | None] = (None, None),
     ) -> int:
         """Replace every row of ``source`` in ``tables`` with the given frames (caller holds a
-        transaction). Each table has a ``source`` column. Returns the number of rows loaded."""
+        transaction). Each table has a ``source`` column. Returns the number of data rows
+        loaded (the ``ingest_warnings`` about them not counted)."""
         total = 0
         for table, frame in tables.items():
             self.con.execute(f'DELETE FROM "{table}" WHERE source = ?', [source])
@@ -190,7 +199,7 @@ class Store:
                     self.con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM _incoming')
                 finally:
                     self.con.unregister("_incoming")
-            total += len(frame)
+            total += len(frame) if table != "ingest_warnings" else 0
         self.con.execute(
             "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [source, kind, edition, path, years[0], years[1], total, datetime.now(UTC)],

@@ -20,3 +20,13 @@ CREATE TABLE IF NOT EXISTS runs (
     inputs JSON,
     outputs JSON
 );
+-- Soft plausibility findings of a loaded source (readers/usgs_checks.py), kept for `data status`;
+-- replaced with the source's rows on each reload.
+CREATE TABLE IF NOT EXISTS ingest_warnings (
+    source TEXT NOT NULL,
+    file TEXT,                    -- file the finding is in
+    "row" INTEGER,                -- its row (header = 1)
+    field TEXT,                   -- its column
+    "check" TEXT,                 -- 'world-rounding', 'known-defect'
+    message TEXT
+);
