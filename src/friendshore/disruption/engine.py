@@ -3,15 +3,17 @@
 A run (see docs/stress.md):
 
 1. checks names against the network and draws every uncertain number up front (seeded);
-2. splits each draw's horizon into *regimes*, the sets of shocks and new capacity active in
+2. splits the scenario into independent parts (a commodity's chain of stages) and each
+   draw's horizon into *regimes*, the sets of the part's shocks and new capacity active in
    a month; each distinct regime is computed once, vectorised over the draws that meet it:
    withhold → reroute spare capacity → clear the market → pass the shortfall one stage down
    (markets run upstream first; a producer short of its input loses that share of output);
 3. draws stockpiles down month by month, at the stage where each holder keeps them: a
    release covers the holder's shortfall there before it passes down the stages (so such
-   months are computed month by month; stocks held only at the last stage of a chain are
-   drawn against each regime's shortfall), keeping each country of interest's months of
-   cover at the end of every month (the fan chart);
+   months are computed month by month; elsewhere horizon totals are regime totals times
+   their months, and stocks held only at the last stage of a chain release in closed form,
+   min(stock, cumulative need)), keeping each country of interest's months of cover at the
+   end of every month (the fan chart);
 4. aggregates the months: shortfall summed over the horizon (its share of horizon demand is
    the demand-weighted mean of the monthly shares), and the monthly clearing price both as
    its peak and as its mean over the horizon's months (what the GDP cost is priced on).
@@ -22,17 +24,20 @@ so 100,000 draws fit in 2 GB. Results do not depend on the chunk size.
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from ..assumptions import Assumptions
 from ..conventions.countries import group_members
-from ..errors import ScenarioError, UnknownNameError
+from ..errors import FriendshoreError, ScenarioError, UnknownNameError
 from ..network.build import stockpile_months
-from ..network.checks import check_outcome
 from ..network.supply import SupplyNetwork
 from ..scenario.sampling import sample_scenario
 from ..scenario.spec import (
@@ -56,6 +61,9 @@ __all__ = ["StressResult", "cover_weights", "demand_weights", "dormant_capacity"
 CHUNK_BYTES = 600 * 2**20
 #: At most this many draws per numpy chunk, so progress callbacks come often enough.
 MAX_CHUNK = 20_000
+#: A (draws, countries) array of one chunk stays under this size (bytes): glibc serves
+#: smaller blocks from its heap, larger ones by mmap, page-faulting on every new temporary.
+ARRAY_BYTES = 16 * 2**20
 
 
 def demand_weights(base_demand: np.ndarray, reported: Sequence[int]) -> np.ndarray:
@@ -225,6 +233,35 @@ def dormant_capacity(capacity: np.ndarray, production: np.ndarray, share: float)
     return np.where(production > 0, capacity, share * capacity)
 
 
+class _Balance:
+    """Mass balance of every market step (no negative shortfall or delivery, nothing delivered
+    beyond what was supplied), reduced where the arrays live and verified on the host once
+    per run, so a GPU run copies nothing back inside the loop."""
+
+    def __init__(self, tol: float = 1e-9) -> None:
+        self.tol = tol
+        self.worst: list[Any] = []
+
+    def add(self, xp: Any, out: Any) -> None:
+        """Record one outcome's worst violation relative to its scale (a device scalar)."""
+        short, demand = out.shortfall, out.demand
+        scale = xp.maximum(xp.maximum(xp.abs(demand).max(initial=1.0), xp.abs(short).max(
+            initial=0.0)), xp.abs(out.supplied).max(initial=0.0))
+        excess = demand.sum(axis=-1) - short.sum(axis=-1) - out.supplied
+        worst = xp.maximum(xp.maximum(-short.min(initial=0.0), (short - demand).max(
+            initial=0.0)), excess.max(initial=0.0))
+        self.worst.append(worst / scale)
+
+    def verify(self) -> None:
+        """Raise if any recorded outcome broke the balance by more than ``tol``."""
+        if self.worst:
+            bad = float(max(float(to_numpy(w)) for w in self.worst))
+            if bad > self.tol:
+                raise FriendshoreError(
+                    f"mass balance: a market outcome is off by {bad:g} of its scale "
+                    "(negative shortfall or delivery, or more delivered than supplied)")
+
+
 def _mask(sub_codes: Sequence[str], members: tuple[str, ...] | None) -> np.ndarray:
     return np.array([members is None or c in members for c in sub_codes])
 
@@ -363,7 +400,9 @@ def _content(plan: _Plan, xp: Any, dev: dict[str, Any], e: int, seen: dict[str, 
     """(b, N) share of each country's input at the upstream market that came from exporter
     ``e`` in this regime: a_i = F_ei (1 − o_e)(1 − c_ei) / input_i, input = what i received
     (stock released included, counted as other material); 0 for ``e`` itself."""
-    from_e = dev["flows"][seen["market"]][e][None, :] * (1.0 - seen["outage"][:, e:e + 1])
+    from_e = dev["flows"][seen["market"]][e][None, :]
+    if seen["outage"] is not None:
+        from_e = from_e * (1.0 - seen["outage"][:, e:e + 1])
     if e in seen["cuts"]:
         from_e = from_e * (1.0 - xp.clip(seen["cuts"][e], 0.0, 1.0))
     used = seen["demand"] - seen["short"]
@@ -374,7 +413,7 @@ def _content(plan: _Plan, xp: Any, dev: dict[str, Any], e: int, seen: dict[str, 
 
 
 def _regime(
-    plan: _Plan, xp: Any, bits: list[int], sel: Any, allocate: Allocator, check: bool,
+    plan: _Plan, xp: Any, bits: list[int], sel: Any, allocate: Allocator, check: _Balance | None,
     dev: dict[str, Any], avail: Any | None = None,
 ) -> tuple[Any, Any, Any, Any]:
     """Annual-rate shortfall and demand (b, M, N) and price (b, M) for draws ``sel`` when
@@ -387,26 +426,25 @@ def _regime(
     b = len(sel)
     n = len(plan.countries)
     m_count = len(plan.markets)
-    short = xp.zeros((b, m_count, n))
-    demand = xp.zeros((b, m_count, n))
-    released = xp.zeros((b, m_count, n))
-    price = xp.ones((b, m_count))
+    short, demand, price, released = [], [], [], []
     shares: dict[int, Any] = {}
     seen: dict[int, dict[str, Any]] = {}
+    feeds = set(plan.upstream.values())
     for mp in range(m_count):
         events = [(k, plan.timed[k]) for k in bits if plan.timed[k].market == mp]
-        outage = xp.zeros((b, n))
-        surge = xp.zeros((b, n))
-        newcap = xp.zeros((b, n))
+        outage = surge = newcap = None  # zero unless an event sets them
         cuts: dict[int, Any] = {}
         ocuts: dict[int, Any] = {}
         for k, ev in events:
             v = dev["value"][k][sel]
             if ev.kind == "outage":
+                outage = xp.zeros((b, n)) if outage is None else outage
                 outage[:, ev.country] = 1.0 - (1.0 - outage[:, ev.country]) * (1.0 - v)
             elif ev.kind == "surge":
-                surge += v[:, None] * dev["mask"][k][None, :]
+                add = v[:, None] * dev["mask"][k][None, :]
+                surge = add if surge is None else surge + add
             elif ev.kind == "capacity":
+                newcap = xp.zeros((b, n)) if newcap is None else newcap
                 newcap[:, ev.country] += v
             else:
                 c = v[:, None] * dev["mask"][k][None, :]
@@ -414,9 +452,11 @@ def _regime(
                 if ev.origin:
                     ocuts[ev.country] = ocuts.get(ev.country, 0.0) + c
         if mp in plan.upstream:
-            outage = 1.0 - (1.0 - outage) * (1.0 - shares[plan.upstream[mp]])
+            up_short = shares[plan.upstream[mp]]
+            outage = up_short if outage is None else 1.0 - (1.0 - outage) * (1.0 - up_short)
         exporters = sorted(cuts)
-        cut = (xp.clip(xp.stack([cuts[e] for e in exporters], axis=1), 0.0, 1.0)
+        cut = (xp.clip(xp.stack([cuts[e] for e in exporters], axis=1), 0.0, 1.0,
+                       out=None if len(exporters) > 1 else cuts[exporters[0]][:, None])
                if exporters else xp.zeros((b, 0, n)))
         content = content_cut = None
         if ocuts:
@@ -426,32 +466,36 @@ def _regime(
         eps_s, eps_d = plan.eps[mp]
         out = market_step(
             dev["flows"][mp], dev["capacity"][mp], outage=outage,
-            exporters=xp.asarray(exporters, dtype=np.int64), cut=cut, surge=surge,
+            exporters=np.asarray(exporters, dtype=np.int64), cut=cut, surge=surge,
             new_capacity=newcap, allies=dev["allies"], utilisation=plan.utilisation,
             eps_s=eps_s, eps_d=eps_d, pmax=plan.pmax, allocate=allocate,
-            content=content, content_cut=content_cut,
+            content=content, content_cut=content_cut, batch=b,
         )
-        if check:
-            check_outcome(*(to_numpy(a) for a in (out.delivered, out.demand, out.supplied,
-                                                   out.shortfall)))
+        if check is not None:
+            check.add(xp, out)
         unmet = out.shortfall
         if avail is not None:
-            released[:, mp] = xp.minimum(avail[:, mp], unmet / 12.0)
-            unmet = xp.maximum(unmet - 12.0 * released[:, mp], 0.0)
-        ok = out.demand > 1e-200
-        shares[mp] = xp.where(ok, unmet / xp.where(ok, out.demand, 1.0), 0.0)
-        seen[mp] = {"market": mp, "outage": outage, "cuts": cuts, "demand": out.demand,
-                    "short": unmet}
-        short[:, mp] = unmet
-        demand[:, mp] = out.demand
-        price[:, mp] = out.price
-    return short, demand, price, released
+            rel = xp.minimum(avail[:, mp], unmet / 12.0)
+            unmet = xp.maximum(unmet - 12.0 * rel, 0.0)
+            released.append(rel)
+        if mp in feeds:
+            ok = out.demand > 1e-200
+            shares[mp] = xp.where(ok, unmet / xp.where(ok, out.demand, 1.0), 0.0)
+        seen[mp] = {"market": mp, "outage": outage,
+                    "cuts": cuts, "demand": out.demand, "short": unmet}
+        short.append(unmet)
+        demand.append(out.demand)
+        price.append(out.price)
+    stack = (lambda xs: xs[0][:, None]) if m_count == 1 else (  # noqa: E731
+        lambda xs: xp.stack(xs, axis=1))
+    return (stack(short), stack(demand), stack(price),
+            stack(released) if released else xp.zeros((b, m_count, n)))
 
 
 def _month(
     plan: _Plan, xp: Any, code: int, rows: np.ndarray, every: np.ndarray, avail: Any,
     cache: dict[tuple[int, ...], tuple[np.ndarray, tuple[Any, ...]]], allocate: Allocator,
-    check: bool, dev: dict[str, Any],
+    check: _Balance | None, dev: dict[str, Any],
 ) -> tuple[Any, Any, Any, Any]:
     """One month of regime ``code`` for draws ``rows`` (of the chunk) with stock ``avail``
     (rows, M, N) that may be released: annual shortfall after release and demand (rows, M,
@@ -507,6 +551,267 @@ def _month(
     return xp.maximum(s - 12.0 * extra, 0.0), d, p, rel + extra
 
 
+def _parts(plan: _Plan) -> list[list[int]]:
+    """The plan's markets grouped into independent chains (markets linked by ``upstream``):
+    no shock in one chain reaches another, so each runs on its own regimes."""
+    root = list(range(len(plan.markets)))
+
+    def find(m: int) -> int:
+        while root[m] != m:
+            m = root[m]
+        return m
+
+    for down, up in plan.upstream.items():
+        root[find(down)] = find(up)
+    groups: dict[int, list[int]] = {}
+    for m in range(len(plan.markets)):
+        groups.setdefault(find(m), []).append(m)
+    return list(groups.values())
+
+
+def _subplan(plan: _Plan, part: list[int]) -> _Plan:
+    """The plan cut down to the markets ``part`` and the countries that take part in them
+    (output, use or capacity there, the countries of interest and builders)."""
+    at = {m: k for k, m in enumerate(part)}
+    timed = [t for t in plan.timed if t.market in at]
+    keep = np.zeros(len(plan.countries), dtype=bool)
+    keep[plan.coi] = True
+    for t in timed:
+        if t.kind == "capacity":
+            keep[t.country] = True
+    for m in part:
+        keep |= (plan.flows[m].sum(axis=0) > 0) | (plan.flows[m].sum(axis=1) > 0)
+        keep |= plan.capacity[m] > 0
+    for t in timed:
+        if t.country is not None:
+            keep[t.country] = True
+    cs = np.flatnonzero(keep)
+    where = {int(c): k for k, c in enumerate(cs)}
+    sub_timed = [_Timed(t.kind, at[t.market], None if t.country is None else where[t.country],
+                        None if t.mask is None else t.mask[cs], t.value, t.start, t.months,
+                        t.origin) for t in timed]
+    cut = np.ix_(part, cs)
+    return _Plan(
+        markets=[plan.markets[m] for m in part],
+        upstream={at[d]: at[u] for d, u in plan.upstream.items() if d in at},
+        reported=[at[r] for r in plan.reported if r in at],
+        countries=plan.countries[cs], coi=[where[c] for c in plan.coi],
+        flows=plan.flows[part][:, cs][:, :, cs], capacity=plan.capacity[cut],
+        eps=[plan.eps[m] for m in part],
+        allies=None if plan.allies is None else plan.allies[cs], timed=sub_timed,
+        stock0=plan.stock0[:, part][:, :, cs],
+        release_share=plan.release_share[:, part][:, :, cs],
+        release_start=plan.release_start[:, part][:, :, cs],
+        utilisation=plan.utilisation, pmax=plan.pmax,
+        chains=[tuple(at[m] for m in chain) for r, chain in zip(plan.reported, plan.chains,
+                                                                  strict=True) if r in at],
+        feeding=[at[m] for m in plan.feeding if m in at],
+    )
+
+
+@dataclass
+class _Outputs:
+    """Per-draw results of a run on the plan's markets and countries of interest."""
+
+    short: np.ndarray  # (draws, M, C) shortfall over the horizon
+    dem: np.ndarray  # (draws, M, C) demand over the horizon
+    price: np.ndarray  # (draws, M) peak monthly price multiplier
+    price_avg: np.ndarray  # (draws, M) horizon-average price multiplier
+    stock: np.ndarray  # (draws, M, C) months of stock left at the end
+    cover: np.ndarray  # (draws, horizon, C) float32 months of cover, all markets together
+
+
+def _codes(plan: _Plan, a: int, z: int, horizon: int) -> np.ndarray:
+    """(draws a..z, horizon) regime code per month: bit k set while timed event k is on."""
+    months = np.arange(horizon)
+    codes = np.zeros((z - a, horizon), dtype=np.int64)
+    for k, t in enumerate(plan.timed):
+        start = t.start[a:z, None]
+        on = months[None, :] >= start
+        if t.months is not None:
+            on &= months[None, :] < start + t.months[a:z, None]
+        codes |= on.astype(np.int64) << k
+    return codes
+
+
+def _distinct(codes: np.ndarray) -> np.ndarray:
+    """The distinct regime codes of a chunk (a count of each code when codes are small)."""
+    top = int(codes.max(initial=0))
+    if top < 4 * codes.size:
+        return np.flatnonzero(np.bincount(codes.ravel(), minlength=top + 1))
+    return np.unique(codes)
+
+
+@dataclass
+class _Chunk:
+    """One chunk's accumulators over the horizon, at the countries of interest."""
+
+    unmet: Any  # (b, M, C) shortfall after release, tons
+    dem: Any  # (b, M, C) demand over the horizon, tons
+    peak: Any  # (b, M) peak monthly price multiplier
+    total_p: Any  # (b, M) sum of monthly price multipliers
+    left: Any  # (b, M, C) months of stock left at the end
+    cover: Any  # (b, horizon, C) months of cover at the end of each month
+
+
+def _chunk_stepped(
+    plan: _Plan, xp: Any, codes: np.ndarray, stock: Any, releasable: Any, start: Any,
+    w: Any, allocate: Allocator, check: _Balance | None, dev: dict[str, Any],
+) -> _Chunk:
+    """Month by month on the whole country axis: needed when a stock is held at a market
+    that feeds another (its release changes the shortfall passed down)."""
+    b, horizon = codes.shape
+    m_count, n = len(plan.markets), len(plan.countries)
+    coi = dev["coi"]
+    d0 = dev["d0"]
+    monthly = dev["monthly"]
+    per_month = xp.where(monthly > 0, monthly, 1.0)
+    released = xp.zeros((b, m_count, n))
+    acc = _Chunk(unmet=xp.zeros((b, m_count, len(plan.coi))),
+                 dem=xp.broadcast_to(d0[None] * (horizon / 12.0),
+                                     (b, m_count, len(plan.coi))).copy(),
+                 peak=xp.ones((b, m_count)), total_p=xp.full((b, m_count), float(horizon)),
+                 left=None, cover=xp.zeros((b, horizon, len(plan.coi))))
+    cache: dict[tuple[int, ...], tuple[np.ndarray, tuple[Any, ...]]] = {}
+    for t in range(horizon):
+        avail = xp.where(start <= t, releasable - released, 0.0)
+        for code in np.unique(codes[:, t]):
+            if code == 0:
+                continue
+            rows = np.flatnonzero(codes[:, t] == code)
+            every = np.flatnonzero((codes == code).any(axis=1))
+            ix = xp.asarray(rows)
+            s, d, p, rel = _month(plan, xp, code, rows, every, avail[ix], cache, allocate,
+                                  check, dev)
+            released[ix] += rel
+            acc.unmet[ix] += s[:, :, coi] / 12.0
+            acc.dem[ix] += (d[:, :, coi] - d0[None]) / 12.0
+            acc.peak[ix] = xp.maximum(acc.peak[ix], p)
+            acc.total_p[ix] += p - 1.0
+        left = (stock - released)[:, :, coi] / per_month[:, :, coi]
+        acc.left = xp.where(monthly[:, :, coi] > 0, left, 0.0)  # months
+        acc.cover[:, t] = (acc.left * w).sum(axis=1)
+    return acc
+
+
+def _chunk_closed(
+    plan: _Plan, xp: Any, codes: np.ndarray, stock: Any, releasable: Any, start: Any,
+    w: Any, allocate: Allocator, check: _Balance | None, dev: dict[str, Any],
+) -> _Chunk:
+    """Each regime once, no month loop over the country axis: with no stock feeding another
+    market the shortfall before release does not depend on stocks, so horizon totals are
+    Σ_regimes months_in_regime · result, and a stock at the end of a chain releases in
+    closed form, released by month t = min(releasable, Σ need since its release starts),
+    tracked at the countries of interest only (nobody else's stock changes their result)."""
+    b, horizon = codes.shape
+    m_count, c_count = len(plan.markets), len(plan.coi)
+    coi = dev["coi"]
+    d0 = dev["d0"]
+    acc = _Chunk(unmet=xp.zeros((b, m_count, c_count)),
+                 dem=xp.broadcast_to(d0[None] * (horizon / 12.0), (b, m_count, c_count)).copy(),
+                 peak=xp.ones((b, m_count)), total_p=xp.full((b, m_count), float(horizon)),
+                 left=None, cover=None)
+    held = stock[:, :, coi]  # (b or 1, M, C) tons in stock at the start
+    cap = releasable[:, :, coi]
+    # the countries of interest holding a releasable stock somewhere in this part
+    stocked = np.flatnonzero(to_numpy((cap > 0).any(axis=(0, 1))))
+    need = xp.zeros((b, horizon, m_count, len(stocked))) if len(stocked) else None
+    for code in _distinct(codes):
+        if code == 0:
+            continue
+        bits = [k for k in range(len(plan.timed)) if code >> k & 1]
+        hit = codes == code
+        every = np.flatnonzero(hit.any(axis=1))
+        count = xp.asarray(hit[every].sum(axis=1).astype(float))  # months in this regime
+        s, d, p, _ = _regime(plan, xp, bits, xp.asarray(every), allocate, check, dev)
+        s = s[:, :, coi] / 12.0  # monthly need at the countries of interest
+        ix = xp.asarray(every)
+        acc.unmet[ix] += count[:, None, None] * s
+        acc.dem[ix] += count[:, None, None] * (d[:, :, coi] - d0[None]) / 12.0
+        acc.peak[ix] = xp.maximum(acc.peak[ix], p)
+        acc.total_p[ix] += count[:, None] * (p - 1.0)
+        if need is not None:
+            r, t = np.nonzero(hit[every])
+            need[xp.asarray(every[r]), xp.asarray(t)] = s[xp.asarray(r)][:, :, stocked]
+    monthly = dev["monthly"][:, :, coi]
+    per_month = xp.where(monthly > 0, monthly, 1.0)
+    left = xp.broadcast_to(xp.where(monthly > 0, held / per_month, 0.0), (b, m_count, c_count))
+    acc.cover = xp.broadcast_to((left * w).sum(axis=1)[:, None, :], (b, horizon, c_count))
+    acc.left = left
+    if need is None:
+        return acc
+    acc.left, acc.cover = left.copy(), acc.cover.copy()
+    month = xp.arange(horizon)[None, :, None, None]
+    begin = start[:, None][:, :, :, coi[stocked]]
+    due = xp.where(month >= begin, need, 0.0)  # (b, horizon, M, stocked)
+    released = xp.minimum(cap[:, None][:, :, :, stocked], xp.cumsum(due, axis=1))
+    ok = monthly[:, None][:, :, :, stocked] > 0
+    path = xp.where(ok, (held[:, None][:, :, :, stocked] - released)
+                    / per_month[:, None][:, :, :, stocked], 0.0)  # (b, horizon, M, stocked)
+    acc.unmet[:, :, stocked] = xp.maximum(acc.unmet[:, :, stocked] - released[:, -1], 0.0)
+    acc.left[:, :, stocked] = path[:, -1]
+    acc.cover[:, :, stocked] = (path * w[:, None][:, :, :, stocked]).sum(axis=2)
+    return acc
+
+
+def _run_part(
+    plan: _Plan, xp: Any, out: _Outputs, at: list[int], weights: np.ndarray, horizon: int,
+    allocate: Allocator, check: _Balance | None, chunk_bytes: int, big_chunks: bool,
+    threads: int, progress: Callable[[float], None] | None,
+) -> None:
+    """Run one independent part of a plan over all draws, chunked, writing its markets
+    ``at`` of ``out`` and adding its months of cover (``weights``: (M, C) of this part).
+    Chunks write disjoint rows, so they run on ``threads`` threads."""
+    n_draws = out.short.shape[0]
+    m_count = len(plan.markets)
+    d0_all = plan.flows.sum(axis=1)  # (M, N) base annual demand
+    dev: dict[str, Any] = {
+        "flows": xp.asarray(plan.flows), "capacity": xp.asarray(plan.capacity),
+        "coi": xp.asarray(plan.coi, dtype=np.int64),
+        "allies": None if plan.allies is None else xp.asarray(plan.allies),
+        "mask": [None if t.mask is None else xp.asarray(t.mask, dtype=float)
+                 for t in plan.timed],
+        "d0": xp.asarray(d0_all[:, plan.coi]), "monthly": xp.asarray(d0_all)[None] / 12.0,
+    }
+    n, c_count = len(plan.countries), len(plan.coi)
+    per_draw = 8 * (n * max(m_count, 1) * 48 + horizon * (c_count + 2 * m_count)
+                    + n * max(len(plan.timed), 1) + 2 * horizon * m_count * c_count)
+    cap = n_draws if big_chunks else min(MAX_CHUNK, max(256, ARRAY_BYTES // (8 * max(n, 1))))
+    chunk = int(min(n_draws, cap, max(256, chunk_bytes // (per_draw * max(threads, 1)))))
+    w = xp.asarray(weights)[None]  # (1, M, C)
+    step = _chunk_stepped if plan.feeding else _chunk_closed
+    finished = [0]
+    lock = threading.Lock()
+
+    def one(a: int) -> None:
+        z = min(n_draws, a + chunk)
+        cdev = {**dev, "value": [xp.asarray(t.value[a:z]) for t in plan.timed]}
+        part = [xp.asarray(x[a:z] if len(x) > 1 else x)
+                for x in (plan.stock0, plan.release_share, plan.release_start)]
+        stock = part[0] * dev["monthly"]  # (b or 1, M, N) tons
+        acc = step(plan, xp, _codes(plan, a, z, horizon), stock, stock * part[1], part[2], w,
+                   allocate, check, cdev)
+        out.short[a:z, at] = to_numpy(acc.unmet)
+        out.dem[a:z, at] = to_numpy(acc.dem)
+        out.price[a:z, at] = to_numpy(acc.peak)
+        out.price_avg[a:z, at] = to_numpy(acc.total_p / horizon)
+        out.stock[a:z, at] = to_numpy(acc.left)
+        out.cover[a:z] += to_numpy(acc.cover).astype(np.float32)
+        with lock:
+            finished[0] += z - a
+            if progress is not None:
+                progress(finished[0] / n_draws)
+
+    starts = range(0, n_draws, chunk)
+    if threads <= 1 or len(starts) == 1:
+        for a in starts:
+            one(a)
+        return
+    with ThreadPoolExecutor(threads, thread_name_prefix="friendshore-chunk") as pool:
+        for f in [pool.submit(one, a) for a in starts]:
+            f.result()
+
+
 def run_scenario(
     scenario: Scenario,
     network: SupplyNetwork,
@@ -519,12 +824,17 @@ def run_scenario(
     allocate: Allocator = fill,
     check: bool = True,
     chunk_bytes: int = CHUNK_BYTES,
+    threads: int | None = None,
 ) -> StressResult:
     """Run ``scenario`` on ``network`` and return per-draw outcomes (see :class:`StressResult`).
 
     ``draws``, ``seed`` and ``countries`` override the scenario's settings. ``allocate``
     swaps the allocation rule (the LP reference passes its own). ``check`` runs the
-    mass-balance checks on every market outcome.
+    mass-balance checks on every market outcome. Independent chains of markets (no shock
+    of one reaches another) run one after another, each on its own regimes, so the cost
+    grows with the number of shocks, not with the number of their combinations. On numpy
+    the chunks of draws run on ``threads`` threads (default: one per CPU), each with one
+    BLAS thread; results do not depend on the number of threads.
     """
     scenario = scenario.with_settings(
         draws=draws, seed=seed, countries=list(countries) if countries else None
@@ -538,87 +848,34 @@ def run_scenario(
     plan = _plan(scenario, network, values, n_draws, scenario.seed)
     xp = get_backend(backend)
     m_count, c_count = len(plan.markets), len(plan.coi)
-    out_short = np.zeros((n_draws, m_count, c_count))
-    out_dem = np.zeros((n_draws, m_count, c_count))
-    out_price = np.ones((n_draws, m_count))
-    out_price_avg = np.ones((n_draws, m_count))
-    out_stock = np.zeros((n_draws, m_count, c_count))
-    out_cover = np.zeros((n_draws, horizon, c_count), dtype=np.float32)
-    dev: dict[str, Any] = {
-        "flows": xp.asarray(plan.flows), "capacity": xp.asarray(plan.capacity),
-        "coi": xp.asarray(plan.coi, dtype=np.int64),
-        "allies": None if plan.allies is None else xp.asarray(plan.allies),
-        "mask": [None if t.mask is None else xp.asarray(t.mask, dtype=float)
-                 for t in plan.timed],
-    }
-    n = len(plan.countries)
-    per_draw = 8 * (n * max(m_count, 1) * 48 + horizon * (c_count + 2 * m_count)
-                    + n * max(len(plan.timed), 1))
-    cap = MAX_CHUNK if backend == "numpy" else n_draws  # GPUs like big chunks
-    chunk = int(min(n_draws, cap, max(256, chunk_bytes // per_draw)))
-    d0_all = plan.flows.sum(axis=1)  # (M, N) base annual demand
-    d0 = d0_all[:, plan.coi]
-    monthly = xp.asarray(d0_all)[None] / 12.0
-    per_month = xp.where(monthly > 0, monthly, 1.0)
-    weights = xp.asarray(cover_weights(d0, plan.reported, plan.chains))[None]  # (1, M, C)
-    coi = dev["coi"]
-    months = np.arange(horizon)
-    for a in range(0, n_draws, chunk):
-        z = min(n_draws, a + chunk)
-        b = z - a
-        dev["value"] = [xp.asarray(t.value[a:z]) for t in plan.timed]
-        codes = np.zeros((b, horizon), dtype=np.int64)
-        for k, t in enumerate(plan.timed):
-            start = t.start[a:z, None]
-            on = months[None, :] >= start
-            if t.months is not None:
-                on &= months[None, :] < start + t.months[a:z, None]
-            codes |= on.astype(np.int64) << k
-        part = [xp.asarray(x[a:z] if len(x) > 1 else x)
-                for x in (plan.stock0, plan.release_share, plan.release_start)]
-        stock = xp.broadcast_to(part[0] * monthly, (b, m_count, n))  # tons
-        releasable = stock * part[1]
-        released = xp.zeros((b, m_count, n))
-        unmet = xp.zeros((b, m_count, c_count))
-        dem = xp.broadcast_to(xp.asarray(d0)[None] * (horizon / 12.0), unmet.shape).copy()
-        peak = xp.ones((b, m_count))
-        total_p = xp.full((b, m_count), float(horizon))
-        cover = xp.zeros((b, horizon, c_count))
-        cache: dict[tuple[int, ...], tuple[np.ndarray, tuple[Any, ...]]] = {}
-        for t in range(horizon):
-            avail = xp.where(part[2] <= t, releasable - released, 0.0)
-            for code in np.unique(codes[:, t]):
-                if code == 0:
-                    continue
-                rows = np.flatnonzero(codes[:, t] == code)
-                every = np.flatnonzero((codes == code).any(axis=1))
-                at = xp.asarray(rows)
-                s, d, p, rel = _month(plan, xp, code, rows, every, avail[at], cache, allocate,
-                                      check, dev)
-                released[at] += rel
-                unmet[at] += s[:, :, coi] / 12.0
-                dem[at] += (d[:, :, coi] - xp.asarray(d0)[None]) / 12.0
-                peak[at] = xp.maximum(peak[at], p)
-                total_p[at] += p - 1.0
-            left = (stock - released)[:, :, coi] / per_month[:, :, coi]
-            left = xp.where(monthly[:, :, coi] > 0, left, 0.0)  # months
-            cover[:, t] = (left * weights).sum(axis=1)
-        out_short[a:z] = to_numpy(unmet)
-        out_dem[a:z] = to_numpy(dem)
-        out_price[a:z] = to_numpy(peak)
-        out_price_avg[a:z] = to_numpy(total_p / horizon)
-        out_stock[a:z] = to_numpy(left)
-        out_cover[a:z] = to_numpy(cover)
-        if progress is not None:
-            progress(z / n_draws)
-    share_out = np.divide(out_short, out_dem, out=np.zeros_like(out_short), where=out_dem > 0)
+    out = _Outputs(
+        short=np.zeros((n_draws, m_count, c_count)), dem=np.zeros((n_draws, m_count, c_count)),
+        price=np.ones((n_draws, m_count)), price_avg=np.ones((n_draws, m_count)),
+        stock=np.zeros((n_draws, m_count, c_count)),
+        cover=np.zeros((n_draws, horizon, c_count), dtype=np.float32),
+    )
+    d0 = plan.flows.sum(axis=1)[:, plan.coi]
+    weights = cover_weights(d0, plan.reported, plan.chains)  # (M, C)
+    parts = _parts(plan)
+    balance = _Balance() if check else None
+    n_threads = (threads or os.cpu_count() or 1) if backend == "numpy" else 1
+    with threadpool_limits(limits=1, user_api="blas"):  # parallel across chunks instead
+        for k, at in enumerate(parts):
+            sub = _subplan(plan, at)
+            step = None if progress is None else (
+                lambda f, k=k: progress((k + f) / len(parts)))  # type: ignore[misc]
+            _run_part(sub, xp, out, at, weights[at], horizon, allocate, balance, chunk_bytes,
+                      backend != "numpy", n_threads, step)
+    if balance is not None:
+        balance.verify()
+    share_out = np.divide(out.short, out.dem, out=np.zeros_like(out.short), where=out.dem > 0)
     return StressResult(
         scenario=scenario, draws=n_draws, seed=scenario.seed, countries=tuple(scenario.countries),
         markets=tuple(network.markets[m] for m in plan.markets),
         units=tuple(network.units[m] for m in plan.markets), reported=tuple(plan.reported),
-        base_demand=d0, shortfall_t=out_short, shortfall_share=share_out,
-        price_multiplier=out_price, price_multiplier_avg=out_price_avg,
-        stockpile_months=out_stock, cover_path=out_cover,
+        base_demand=d0, shortfall_t=out.short, shortfall_share=share_out,
+        price_multiplier=out.price, price_multiplier_avg=out.price_avg,
+        stockpile_months=out.stock, cover_path=out.cover,
         assumptions={k: values[k] for k in values if k.startswith("stress_")},
         stock_chains=tuple(plan.chains),
         base_production=plan.flows.sum(axis=2)[:, plan.coi],

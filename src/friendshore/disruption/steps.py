@@ -59,8 +59,8 @@ def fill(pool: Any, need: Any) -> tuple[Any, Any]:
 
 
 def withhold(
-    F: Any, o: Any, exporters: Any, cut: Any, surge: Any,
-    content: Any | None = None, content_cut: Any | None = None,
+    F: Any, o: Any | None, exporters: Any, cut: Any, surge: Any | None,
+    content: Any | None = None, content_cut: Any | None = None, *, batch: int | None = None,
 ) -> tuple[Any, Any, Any]:
     """Step 1: remove lost output and withheld exports from every consumer's receipts.
 
@@ -69,23 +69,33 @@ def withhold(
     demand_j = D0_j (1 + s_j); gap_j = max(0, demand_j − received_j). ``exporters`` indexes
     the restricting exporters (length E) and ``cut`` is (B, E, N). ``content`` (B, E', N)
     and ``content_cut`` (B, E', N) are the origin-aware terms (own use, i = j, is never
-    withheld). Returns (received, demand, gap).
+    withheld). ``o`` or ``surge`` None means zero (no array is built for it; ``batch`` then
+    gives B). Returns (received, demand, gap).
     """
-    xp = xp_of(o)
+    xp = xp_of(F)
     d0 = F.sum(axis=0)
-    hit = xp.flatnonzero(o.any(axis=0))  # producers losing output in some draw (few)
-    lost = o[:, hit] @ F[hit]
-    if len(exporters):
-        rows = F[exporters]  # (E, N)
-        keep = 1.0 - o[:, exporters]  # (B, E)
-        lost = lost + xp.einsum("ben,be,en->bn", cut, keep, rows)
+    b = batch if o is None else o.shape[0]
+    lost = None
+    if o is not None:
+        hit = xp.flatnonzero(o.any(axis=0))  # producers losing output in some draw (few)
+        if len(hit):
+            lost = o[:, hit] @ F[hit]
+    for k, e in enumerate(exporters.tolist() if hasattr(exporters, "tolist") else exporters):
+        row = F[e][None, :] if o is None else (1.0 - o[:, e:e + 1]) * F[e][None, :]
+        lost = cut[:, k] * row if lost is None else xp.add(lost, cut[:, k] * row, out=lost)
     if content is not None:
         off = F - xp.diag(xp.diag(F))  # deliveries to others
-        carried = (content * (1.0 - o)[:, None, :]) @ off  # (B, E', N) content received
-        lost = lost + (content_cut * carried).sum(axis=1)
-    received = xp.maximum(d0[None, :] - lost, 0.0)
-    demand = d0[None, :] * (1.0 + surge)
-    return received, demand, xp.maximum(demand - received, 0.0)
+        kept = content if o is None else content * (1.0 - o)[:, None, :]
+        term = (content_cut * (kept @ off)).sum(axis=1)  # (B, N) content withheld
+        lost = term if lost is None else xp.add(lost, term, out=lost)
+    if lost is None:
+        received = xp.broadcast_to(d0[None, :], (b, F.shape[1]))
+    else:  # received = max(d0 − lost, 0), in place
+        received = xp.maximum(xp.subtract(d0[None, :], lost, out=lost), 0.0, out=lost)
+    demand = (xp.broadcast_to(d0[None, :], received.shape) if surge is None
+              else d0[None, :] * (1.0 + surge))
+    gap = demand - received
+    return received, demand, xp.maximum(gap, 0.0, out=gap)
 
 
 def reroute(
@@ -95,17 +105,16 @@ def reroute(
 
     Without allied sharing one round shares all spare capacity among all gaps. With
     ``allies`` (a boolean mask over countries) allied suppliers first fill allied gaps, then
-    whatever is left fills every remaining gap. Returns (given, spare_left).
+    whatever is left fills every remaining gap. Returns (given, spare left in total (B,)).
     """
-    xp = xp_of(gap)
-    given = xp.zeros_like(gap)
-    left = spare
-    if allies is not None:
-        a = allies[None, :].astype(gap.dtype)
-        g1, used1 = allocate(left * a, gap * a)
-        given, left = given + g1, left - used1
-    g2, used2 = allocate(left, gap - given)
-    return given + g2, left - used2
+    if allies is None:
+        given, used = allocate(spare, gap)
+        return given, spare.sum(axis=-1) - used.sum(axis=-1)
+    a = allies[None, :].astype(gap.dtype)
+    g1, used1 = allocate(spare * a, gap * a)
+    left = spare - used1
+    g2, used2 = allocate(left, gap - g1)
+    return g1 + g2, left.sum(axis=-1) - used2.sum(axis=-1)
 
 
 def clear_market(
@@ -117,11 +126,12 @@ def clear_market(
     H = Σ residual gap: p = (D / (D − H))^(1/(ε_s+ε_d)). The extra supply
     E = (D − H)(p^ε_s − 1) cannot exceed the idle capacity left (``idle``, (B,)); when it
     would, E = idle and demand alone clears: p = ((D − H + E) / D)^(−1/ε_d). p is capped at
-    ``pmax``. Returns (price multiplier (B,), extra supply E (B,)).
+    ``pmax``. ``demand`` and ``residual`` are (B, N) arrays or their totals D and H (B,).
+    Returns (price multiplier (B,), extra supply E (B,)).
     """
-    xp = xp_of(demand)
-    d = demand.sum(axis=-1)
-    h = residual.sum(axis=-1)
+    xp = xp_of(idle)
+    d = demand.sum(axis=-1) if demand.ndim > 1 else demand
+    h = residual.sum(axis=-1) if residual.ndim > 1 else residual
     avail = xp.maximum(d - h, 0.0)
     ratio = _safe_div(xp, avail, d) + (d <= 0)  # share of demand still supplied; 1 if no demand
     # flooring each ratio where the price reaches pmax keeps p <= pmax without overflow
@@ -159,11 +169,11 @@ def market_step(
     F: Any,
     capacity: Any,
     *,
-    outage: Any,
+    outage: Any | None,
     exporters: Any,
     cut: Any,
-    surge: Any,
-    new_capacity: Any,
+    surge: Any | None,
+    new_capacity: Any | None,
     allies: Any | None,
     utilisation: float,
     eps_s: float,
@@ -172,6 +182,7 @@ def market_step(
     allocate: Allocator = fill,
     content: Any | None = None,
     content_cut: Any | None = None,
+    batch: int | None = None,
 ) -> MarketOutcome:
     """Steps 1–3 for one market: withhold, reroute spare capacity, clear the market.
 
@@ -179,24 +190,29 @@ def market_step(
     Spare capacity is ``utilisation``·(K − P0)·(1 − o) plus new capacity; the idle rest is
     what the price response can call on. Under origin-aware restrictions (``content``,
     ``content_cut``, see :func:`withhold`) a third country's idle capacity counts only its
-    input not restricted: slack_i × (1 − min(1, Σ_e max_j r_ej · a_ei)).
+    input not restricted: slack_i × (1 − min(1, Σ_e max_j r_ej · a_ei)). ``outage``,
+    ``surge`` and ``new_capacity`` None mean zero (``batch`` gives B when all are None).
+    Temporaries are reused in place; only totals are kept of what is only summed.
     """
-    xp = xp_of(outage)
-    received, demand, gap = withhold(F, outage, exporters, cut, surge, content, content_cut)
-    slack = xp.maximum(capacity - F.sum(axis=1), 0.0)[None, :] * (1.0 - outage)
+    xp = xp_of(F)
+    received, demand, gap = withhold(F, outage, exporters, cut, surge, content, content_cut,
+                                     batch=batch)
+    idle0 = xp.maximum(capacity - F.sum(axis=1), 0.0)[None, :]
+    slack = xp.broadcast_to(idle0, gap.shape) if outage is None else idle0 * (1.0 - outage)
     if len(exporters):
-        blocked = xp.zeros_like(outage, dtype=bool)
-        blocked[:, exporters] = cut.max(axis=2) > 0
-        slack = xp.where(blocked, 0.0, slack)
+        slack = slack.copy()
+        slack[:, exporters] = xp.where(cut.max(axis=2) > 0, 0.0, slack[:, exporters])
     if content is not None:
         tied = (content_cut.max(axis=2)[:, :, None] * content).sum(axis=1)
         slack = slack * (1.0 - xp.minimum(tied, 1.0))
-    quick = utilisation * slack + new_capacity
+    quick = utilisation * slack
+    if new_capacity is not None:
+        quick = xp.add(quick, new_capacity, out=quick)
     given, quick_left = reroute(gap, quick, allies, allocate)
-    residual = gap - given
-    idle = ((1.0 - utilisation) * slack + quick_left).sum(axis=-1)
+    residual = xp.subtract(gap, given, out=gap)
+    idle = (1.0 - utilisation) * slack.sum(axis=-1) + quick_left
     price, extra = clear_market(demand, residual, idle, eps_s, eps_d, pmax)
     given3, _ = allocate(extra[:, None], residual)
-    shortfall = xp.maximum(residual - given3, 0.0)
     supplied = received.sum(axis=-1) + given.sum(axis=-1) + given3.sum(axis=-1)
+    shortfall = xp.maximum(xp.subtract(residual, given3, out=given3), 0.0, out=given3)
     return MarketOutcome(demand=demand, shortfall=shortfall, price=price, supplied=supplied)
