@@ -23,15 +23,15 @@ def observed_supply(store: Store) -> pd.DataFrame:
 
 
 def rare_earth_production(store: Store) -> pd.DataFrame:
-    """Every production row of ``rare_earths`` and ``magnet_rare_earths`` (all columns), read
-    on the store's own connection so that a loader inside a build transaction sees the rows
-    loaded before it (the element series derive from them)."""
-    return store.con.execute(
+    """Every production row of ``rare_earths`` and ``magnet_rare_earths`` (all columns); inside
+    a build transaction it sees the rows loaded before it (the element series derive from
+    them)."""
+    return store.query(
         """
         SELECT * FROM supply
         WHERE commodity IN ('rare_earths', 'magnet_rare_earths') AND measure = 'production'
         """
-    ).df()
+    )
 
 
 def trade_quantities(store: Store) -> pd.DataFrame:
