@@ -104,14 +104,19 @@ def _values() -> pd.DataFrame:
     return df.set_index("commodity")
 
 
+@cache
+def _value_map() -> dict[str, float]:
+    """commodity -> US consumption value (MCS2025 salient data), as a thread-safe dict."""
+    return {str(k): float(v) for k, v in _values()["value_usd"].items()}
+
+
 def consumption_value(commodity: str) -> float | None:
     """Value of US consumption of ``commodity`` in USD (energy statistics, else MCS2025
     salient data), or None."""
     own = own_consumption_value("USA", commodity)
     if own is not None:
         return own
-    df = _values()
-    return float(df.at[commodity, "value_usd"]) if commodity in df.index else None
+    return _value_map().get(commodity)
 
 
 @cache
@@ -131,8 +136,13 @@ def own_values() -> pd.DataFrame:
     return df.set_index(["country", "commodity"])
 
 
+@cache
+def _own_value_map() -> dict[tuple[str, str], float]:
+    """(country, commodity) -> own consumption value: a plain dict, because a pandas
+    MultiIndex builds its lookup tables lazily and threads racing on the first lookup fail."""
+    return {key: float(v) for key, v in own_values()["value_usd"].items()}
+
+
 def own_consumption_value(country: str, commodity: str) -> float | None:
     """``country``'s own value of consumption of ``commodity`` (USD), or None if not shipped."""
-    df = own_values()
-    key = (country, commodity)
-    return float(df.at[key, "value_usd"]) if key in df.index else None
+    return _own_value_map().get((country, commodity))
