@@ -128,3 +128,16 @@ def test_mass_balance_checked_once_per_run_catches_a_bad_allocator():
     with pytest.raises(FriendshoreError, match="mass balance"):
         run_scenario(sc, net, draws=5, allocate=generous)
     run_scenario(sc, net, draws=5, allocate=generous, check=False)
+
+
+def test_cover_paths_keep_the_first_draws_under_the_memory_cap(monkeypatch):
+    """With the cap below one path per draw, the first 1,000 draws' paths are kept, equal to
+    those of an uncapped run; every other output keeps all draws."""
+    sc = _scenario(_shocks(toy_network(), 1, seed=1), responses=_stocked(1.0, 2.0, 0))
+    full = run_scenario(sc, toy_network(), draws=1500, seed=2, chunk_bytes=1)
+    monkeypatch.setattr(engine, "COVER_BYTES", 1)
+    capped = run_scenario(sc, toy_network(), draws=1500, seed=2, chunk_bytes=1)
+    assert capped.cover_path.shape == (1000, 24, 2)
+    np.testing.assert_array_equal(capped.cover_path, full.cover_path[:1000])
+    for f in FIELDS:
+        np.testing.assert_array_equal(getattr(capped, f), getattr(full, f))

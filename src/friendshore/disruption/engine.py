@@ -61,6 +61,9 @@ __all__ = ["StressResult", "cover_weights", "demand_weights", "dormant_capacity"
 CHUNK_BYTES = 600 * 2**20
 #: At most this many draws per numpy chunk, so progress callbacks come often enough.
 MAX_CHUNK = 20_000
+#: The per-draw months-of-cover paths keep at most this many bytes: with many countries of
+#: interest only the first draws' paths are kept (an iid sample of the run, for the fan).
+COVER_BYTES = 256 * 2**20
 #: A (draws, countries) array of one chunk stays under this size (bytes): glibc serves
 #: smaller blocks from its heap, larger ones by mmap, page-faulting on every new temporary.
 ARRAY_BYTES = 16 * 2**20
@@ -99,9 +102,11 @@ class StressResult:
     markets; mean over the horizon's months of the monthly price / pre-disruption price, 1 in
     months without a shock), ``stockpile_months`` (stockpile left at the end of the horizon,
     months of demand) and
-    ``cover_path`` (draws, horizon months, countries; float32: months of demand left in
+    ``cover_path`` (kept draws, horizon months, countries; float32: months of demand left in
     stock at the end of each month, weighted over the reported markets as
-    :meth:`country_arrays` weights them; read it with :meth:`cover_paths`).
+    :meth:`country_arrays` weights them; read it with :meth:`cover_paths`). The paths of
+    the first ``COVER_BYTES / (4 · months · countries)`` draws are kept (all of them for a
+    few countries; 12,800 of 100,000 with 218 countries), an iid sample for the fan chart.
     """
 
     scenario: Scenario
@@ -184,9 +189,9 @@ class StressResult:
         }
 
     def cover_paths(self, country: str) -> np.ndarray:
-        """(draws, horizon months) float32: months of demand left in stock at the end of each
-        month, over the reported markets; the last month is ``country_arrays``'s
-        ``stockpile_months``."""
+        """(kept draws, horizon months) float32: months of demand left in stock at the end of
+        each month, over the reported markets, for the first draws (see the class); the last
+        month is ``country_arrays``'s ``stockpile_months`` of those draws."""
         return self.cover_path[:, :, self.countries.index(country)]
 
 
@@ -796,7 +801,9 @@ def _run_part(
         out.price[a:z, at] = to_numpy(acc.peak)
         out.price_avg[a:z, at] = to_numpy(acc.total_p / horizon)
         out.stock[a:z, at] = to_numpy(acc.left)
-        out.cover[a:z] += to_numpy(acc.cover).astype(np.float32)
+        kept = min(z, len(out.cover)) - a  # rows of this chunk whose cover paths are kept
+        if kept > 0:
+            out.cover[a:a + kept] += to_numpy(acc.cover[:kept]).astype(np.float32)
         with lock:
             finished[0] += z - a
             if progress is not None:
@@ -852,7 +859,8 @@ def run_scenario(
         short=np.zeros((n_draws, m_count, c_count)), dem=np.zeros((n_draws, m_count, c_count)),
         price=np.ones((n_draws, m_count)), price_avg=np.ones((n_draws, m_count)),
         stock=np.zeros((n_draws, m_count, c_count)),
-        cover=np.zeros((n_draws, horizon, c_count), dtype=np.float32),
+        cover=np.zeros((min(n_draws, max(1000, COVER_BYTES // (4 * horizon * max(c_count, 1)))),
+                        horizon, c_count), dtype=np.float32),
     )
     d0 = plan.flows.sum(axis=1)[:, plan.coi]
     weights = cover_weights(d0, plan.reported, plan.chains)  # (M, C)
@@ -868,7 +876,7 @@ def run_scenario(
                       backend != "numpy", n_threads, step)
     if balance is not None:
         balance.verify()
-    share_out = np.divide(out.short, out.dem, out=np.zeros_like(out.short), where=out.dem > 0)
+    share_out = np.divide(out.short, out.dem, out=out.dem, where=out.dem > 0)  # dem ≥ 0
     return StressResult(
         scenario=scenario, draws=n_draws, seed=scenario.seed, countries=tuple(scenario.countries),
         markets=tuple(network.markets[m] for m in plan.markets),
