@@ -500,11 +500,13 @@ def _regime(
 def _month(
     plan: _Plan, xp: Any, code: int, rows: np.ndarray, every: np.ndarray, avail: Any,
     cache: dict[tuple[int, ...], tuple[np.ndarray, tuple[Any, ...]]], allocate: Allocator,
-    check: _Balance | None, dev: dict[str, Any],
+    check: _Balance | None, dev: dict[str, Any], keep: np.ndarray,
 ) -> tuple[Any, Any, Any, Any]:
     """One month of regime ``code`` for draws ``rows`` (of the chunk) with stock ``avail``
-    (rows, M, N) that may be released: annual shortfall after release and demand (rows, M,
-    N), price (rows, M) and the stock released (rows, M, N, t).
+    (rows, M, K) that may be released, on the countries ``keep`` (K: the countries of
+    interest and every stock holder, the only ones whose figures matter): annual shortfall
+    after release and demand (rows, M, K), price (rows, M) and the stock released (rows, M,
+    K, t).
 
     A regime is computed once for all draws ``every`` that meet it (no stock released) and
     once per stock holder h at a market m that feeds another, with h's shortfall at m fully
@@ -514,6 +516,8 @@ def _month(
     ``avail``). Stock at the end of a chain is then drawn against what is left short.
     """
     bits = [k for k in range(len(plan.timed)) if code >> k & 1]
+    m_count, n = len(plan.markets), len(plan.countries)
+    kx = xp.asarray(keep)
 
     def cached(key: tuple[int, ...], cover: tuple[int, int] | None) -> tuple[Any, ...]:
         if key not in cache:
@@ -521,29 +525,31 @@ def _month(
             slot[every] = np.arange(len(every))
             full = None
             if cover is not None:
-                full = xp.zeros((len(every), len(plan.markets), len(plan.countries)))
+                full = xp.zeros((len(every), m_count, n))
                 full[:, cover[0], cover[1]] = np.inf
-            cache[key] = (slot, _regime(plan, xp, bits, xp.asarray(every), allocate, check,
-                                        dev, full))
+            s, d, p, rel = _regime(plan, xp, bits, xp.asarray(every), allocate, check, dev,
+                                   full)
+            cache[key] = (slot, (s[:, :, kx], d[:, :, kx], p, rel[:, :, kx]))
         slot, out = cache[key]
         return tuple(x[xp.asarray(slot[rows])] for x in out)
 
     s, d, p, rel = cached((code,), None)  # fancy indexing: copies, safe to write
     if plan.feeding:
-        n = len(plan.countries)
+        k_count = len(keep)
         live = to_numpy(avail[:, plan.feeding] > 0).reshape(len(rows), -1)
         count = live.sum(axis=1)
         many = np.flatnonzero(count > 1)
         if len(many):
-            out = _regime(plan, xp, bits, xp.asarray(rows[many]), allocate, check, dev,
-                          avail[xp.asarray(many)])
+            full = xp.zeros((len(many), m_count, n))
+            full[:, :, kx] = avail[xp.asarray(many)]
+            out = _regime(plan, xp, bits, xp.asarray(rows[many]), allocate, check, dev, full)
             for x, y in zip((s, d, p, rel), out, strict=True):
-                x[xp.asarray(many)] = y
+                x[xp.asarray(many)] = y if y.ndim == 2 else y[:, :, kx]
         pair = live.argmax(axis=1)
         for k in np.unique(pair[count == 1]):
-            m, h = plan.feeding[k // n], k % n
+            m, h = plan.feeding[k // k_count], k % k_count
             one = np.flatnonzero((count == 1) & (pair == k))
-            sc, dc, pc, rc = cached((code, m, h), (m, h))
+            sc, dc, pc, rc = cached((code, m, int(keep[h])), (m, int(keep[h])))
             sub = xp.asarray(one)
             need = rc[sub, m, h]
             ok = need > 0
@@ -663,20 +669,24 @@ def _chunk_stepped(
     plan: _Plan, xp: Any, codes: np.ndarray, stock: Any, releasable: Any, start: Any,
     w: Any, allocate: Allocator, check: _Balance | None, dev: dict[str, Any],
 ) -> _Chunk:
-    """Month by month on the whole country axis: needed when a stock is held at a market
-    that feeds another (its release changes the shortfall passed down)."""
+    """Month by month: needed when a stock is held at a market that feeds another (its
+    release changes the shortfall passed down). The months' bookkeeping is kept on the
+    countries of interest and the stock holders only."""
     b, horizon = codes.shape
-    m_count, n = len(plan.markets), len(plan.countries)
-    coi = dev["coi"]
+    m_count, c_count = len(plan.markets), len(plan.coi)
+    holders = np.flatnonzero(to_numpy((releasable > 0).any(axis=(0, 1))))
+    keep = np.union1d(np.asarray(plan.coi, dtype=np.int64), holders)
+    at = xp.asarray(np.searchsorted(keep, plan.coi))  # countries of interest within keep
+    kx = xp.asarray(keep)
     d0 = dev["d0"]
-    monthly = dev["monthly"]
+    monthly = dev["monthly"][:, :, kx]
     per_month = xp.where(monthly > 0, monthly, 1.0)
-    released = xp.zeros((b, m_count, n))
-    acc = _Chunk(unmet=xp.zeros((b, m_count, len(plan.coi))),
-                 dem=xp.broadcast_to(d0[None] * (horizon / 12.0),
-                                     (b, m_count, len(plan.coi))).copy(),
+    stock, releasable, start = stock[:, :, kx], releasable[:, :, kx], start[:, :, kx]
+    released = xp.zeros((b, m_count, len(keep)))
+    acc = _Chunk(unmet=xp.zeros((b, m_count, c_count)),
+                 dem=xp.broadcast_to(d0[None] * (horizon / 12.0), (b, m_count, c_count)).copy(),
                  peak=xp.ones((b, m_count)), total_p=xp.full((b, m_count), float(horizon)),
-                 left=None, cover=xp.zeros((b, horizon, len(plan.coi))))
+                 left=None, cover=xp.zeros((b, horizon, c_count)))
     cache: dict[tuple[int, ...], tuple[np.ndarray, tuple[Any, ...]]] = {}
     for t in range(horizon):
         avail = xp.where(start <= t, releasable - released, 0.0)
@@ -687,14 +697,14 @@ def _chunk_stepped(
             every = np.flatnonzero((codes == code).any(axis=1))
             ix = xp.asarray(rows)
             s, d, p, rel = _month(plan, xp, code, rows, every, avail[ix], cache, allocate,
-                                  check, dev)
+                                  check, dev, keep)
             released[ix] += rel
-            acc.unmet[ix] += s[:, :, coi] / 12.0
-            acc.dem[ix] += (d[:, :, coi] - d0[None]) / 12.0
+            acc.unmet[ix] += s[:, :, at] / 12.0
+            acc.dem[ix] += (d[:, :, at] - d0[None]) / 12.0
             acc.peak[ix] = xp.maximum(acc.peak[ix], p)
             acc.total_p[ix] += p - 1.0
-        left = (stock - released)[:, :, coi] / per_month[:, :, coi]
-        acc.left = xp.where(monthly[:, :, coi] > 0, left, 0.0)  # months
+        left = ((stock - released) / per_month)[:, :, at]
+        acc.left = xp.where(monthly[:, :, at] > 0, left, 0.0)  # months
         acc.cover[:, t] = (acc.left * w).sum(axis=1)
     return acc
 

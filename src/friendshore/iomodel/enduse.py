@@ -286,6 +286,7 @@ def coverage() -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+@cache
 def whole_industry_share(country: str, commodity: str, stage: str | None = None
                          ) -> float | None:
     """Share of ``country``'s use of ``commodity`` at ``stage`` on rows flagged

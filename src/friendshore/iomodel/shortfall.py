@@ -101,6 +101,17 @@ def _system(country: str, markets: tuple[Market, ...], kappa: float) -> Dependen
                         downstream_multiple=kappa)
 
 
+@cache
+def _use_rows(country: str, commodity: str, stage: str) -> tuple[np.ndarray, np.ndarray]:
+    """Positions in the detailed table and shares of the market's end-use rows (cached: a
+    sweep prices the same market for every scenario on it)."""
+    rows = enduse.end_use(country, commodity, stage)
+    table = detail_table(country)
+    return (np.array([table.index(code) for code in rows.index], dtype=np.int64),
+            rows["share"].to_numpy(dtype=float))
+
+
+@cache
 def _use_value(country: str, commodity: str, stage: str) -> float | None:
     """Baseline value of the country's use (USD/yr): consumption × price; None if missing."""
     try:
@@ -182,9 +193,8 @@ def shortfall_gdp(
         cost, gain = price_channel(p, sig[f"{c}/{s}"], value * years, d)
         cost_total += cost
         gain_total += gain
-        rows = enduse.end_use(country, c, s)
-        for code, share in rows["share"].items():
-            by_va[table.index(code)] -= float(share) * float(cost.mean())
+        at, shares = _use_rows(country, c, s)
+        np.subtract.at(by_va, at, shares * float(cost.mean()))
     channels = {"quantity": quantity, "price_cost": -cost_total, "producer_gain": gain_total}
     if table.currency == "JPY":
         notes.append(f"converted at {a['ripple_jpy_per_usd']} JPY/USD (ripple_jpy_per_usd)")
