@@ -279,6 +279,14 @@ def test_stress_wait_matches_cli(client: TestClient) -> None:
     assert "china-rare-earth-ban" in [s["name"] for s in client.get("/api/scenarios").json()]
 
 
+def test_a_control_in_force_is_a_library_name(client: TestClient) -> None:
+    names = [s["name"] for s in client.get("/api/scenarios").json()]
+    assert "china-control-gallium" in names
+    body = client.get("/api/scenarios/china-control-gallium").json()
+    assert body["scenario"]["in_force"] is True and "T4" in body["scenario"]["control_source"]
+    assert client.get("/api/scenarios/china-control-nothing").status_code == 404
+
+
 def test_stress_job_reports_progress_and_saves(client: TestClient) -> None:
     resp = client.post("/api/stress", json={**STRESS, "save": True, "charts": True})
     assert resp.status_code == 202

@@ -21,6 +21,7 @@ from ..invest.appraisal import Appraisal, appraise_project
 from ..invest.catalog import Catalog, Project, Waterfall, industry_of, load_catalog
 from ..invest.portfolio import Problem, Solution, benefits, greedy, pareto_front, solve_portfolio
 from ..invest.value import COUNTRIES, StrategicValue, scenario_library, strategic_value
+from ..scenario.controls import control_name
 from ..scenario.spec import Scenario, read_scenario_file
 from ..store import Store
 from ._base import get_store
@@ -90,7 +91,7 @@ def _strategic_value(projects: Sequence[Project], scenarios: Sequence[str] | str
     from ..network.build import build_network
 
     return strategic_value(list(projects), build_network(get_store(store), a),
-                           scenarios=_scenarios(scenarios), assumptions=a, seed=seed,
+                           scenarios=_scenarios(scenarios, a, store), assumptions=a, seed=seed,
                            online_years=online)
 
 
@@ -122,8 +123,12 @@ def ripple_effects(project: Project, assumptions: Assumptions | None = None) -> 
     return out
 
 
-def _scenarios(names: Sequence[str] | str | None) -> dict[str, Scenario]:
-    """Scenarios by name from the shipped library, or from YAML paths."""
+def _scenarios(names: Sequence[str] | str | None, a: Assumptions,
+               store: Store | None) -> dict[str, Scenario]:
+    """Scenarios by name from the library (default: the shipped files; the controls in force,
+    ``china-control-*``, when named), or from YAML paths."""
+    from ._stress import load_scenario, scenario_names
+
     library = scenario_library()
     if names is None:
         chosen = list(library)
@@ -135,11 +140,13 @@ def _scenarios(names: Sequence[str] | str | None) -> dict[str, Scenario]:
     for name in chosen:
         if name in library:
             out[name] = read_scenario_file(library[name])
+        elif name.startswith(control_name("")) and name in scenario_names(store):
+            out[name] = load_scenario(name, a.overrides, store)
         elif Path(name).suffix in (".yaml", ".yml") and Path(name).exists():
             scn = read_scenario_file(name)
             out[scn.name] = scn
         else:
-            raise UnknownNameError("scenario", name, library, where="scenarios")
+            raise UnknownNameError("scenario", name, scenario_names(store), where="scenarios")
     return out
 
 

@@ -9,7 +9,6 @@ network's calibration against USGS's net import reliance.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +17,15 @@ import pandas as pd
 from ..assumptions import Assumptions
 from ..disruption.engine import StressResult, run_scenario
 from ..errors import UnknownNameError
+from ..invest.value import scenario_library
 from ..iomodel.enduse import whole_industry_share
 from ..network.build import build_network
 from ..network.build import calibration as network_calibration
 from ..network.checks import implied_nir
 from ..results import TAILS, summarise
+from ..scenario.controls import control_name, control_scenarios
 from ..scenario.spec import Scenario, parse_scenario, read_scenario_file
-from ..store import Store
+from ..store import Store, queries_atlas
 from ._base import get_store
 from ._ripple import stress_gdp
 
@@ -36,6 +37,7 @@ __all__ = [
     "run",
     "run_stress",
     "runs",
+    "scenario_names",
     "scenarios",
     "stress",
     "summarise_stress",
@@ -87,18 +89,25 @@ def calibration(store: Store | None = None) -> pd.DataFrame:
                        "jpn_difference": float})[CALIBRATION_FIELDS]
 
 
-def _scenario_files() -> dict[str, Any]:
-    folder = resources.files("friendshore") / "data" / "scenarios"
-    return {p.name.removesuffix(".yaml"): p for p in sorted(folder.iterdir(), key=lambda p: p.name)
-            if p.name.endswith(".yaml")}
+def _controls(store: Store | None, a: Assumptions) -> dict[str, Scenario]:
+    """The scenarios of China's controls in force (:mod:`friendshore.scenario.controls`),
+    on the stages at which China produces in the network."""
+    st = get_store(store)
+    net = build_network(st, Assumptions({}), calibrated=False)
+    china = net.country("CHN")
+    stages = {c: [s for s in net.stages_of(c) if net.production[net.market(c, s)][china] > 0]
+              for c in dict.fromkeys(c for c, _ in net.markets)}
+    rows = queries_atlas.export_controls(st).to_dict("records")
+    return control_scenarios(rows, stages, a)
 
 
-def scenarios() -> list[dict[str, Any]]:
-    """The shipped scenarios: name, description, in force (a control of MCS T4) and its
+def scenarios(store: Store | None = None) -> list[dict[str, Any]]:
+    """The scenario library: the shipped files, then one scenario per Chinese control in force
+    (``china-control-*``). Each: name, description, in force (a control of MCS T4) and its
     source, shocks, draws, horizon and countries."""
+    library = {name: read_scenario_file(path) for name, path in scenario_library().items()}
     out = []
-    for name, path in _scenario_files().items():
-        sc = read_scenario_file(Path(str(path)))
+    for name, sc in {**library, **_controls(store, Assumptions())}.items():
         out.append({
             "name": name,
             "description": sc.description,
@@ -114,16 +123,31 @@ def scenarios() -> list[dict[str, Any]]:
     return out
 
 
-def load_scenario(scenario: str | Path | Mapping[str, Any] | Scenario) -> Scenario:
-    """A Scenario from a shipped name, a YAML path, a mapping or a Scenario."""
+def scenario_names(store: Store | None = None) -> list[str]:
+    """Names of the scenario library: the shipped files, then the controls in force."""
+    return [*scenario_library(), *_controls(store, Assumptions())]
+
+
+def load_scenario(
+    scenario: str | Path | Mapping[str, Any] | Scenario,
+    assumptions: Mapping[str, Any] | None = None,
+    store: Store | None = None,
+) -> Scenario:
+    """A Scenario from a library name (a shipped file or ``china-control-*``, built with
+    ``assumptions``), a YAML path, a mapping or a Scenario."""
     if isinstance(scenario, Scenario):
         return scenario
     if isinstance(scenario, Mapping):
         return parse_scenario(scenario)
     text = str(scenario)
-    files = _scenario_files()
+    files = scenario_library()
     if text in files:
-        return read_scenario_file(Path(str(files[text])))
+        return read_scenario_file(files[text])
+    if text.startswith(control_name("")):
+        controls = _controls(store, Assumptions(assumptions))
+        if text in controls:
+            return controls[text]
+        raise UnknownNameError("scenario", text, [*files, *controls])
     path = Path(text).expanduser()
     if path.suffix in {".yaml", ".yml"} or path.exists():
         return read_scenario_file(path)
@@ -145,7 +169,7 @@ def run_stress(
 
     ``assumptions`` overrides named assumptions on top of the scenario's own block.
     """
-    sc = load_scenario(scenario)
+    sc = load_scenario(scenario, assumptions, store)
     if draws is not None:
         sc = sc.with_settings(draws=draws)  # checked against MAX_DRAWS like a scenario's own
     if assumptions:
@@ -217,8 +241,8 @@ def stress(
     :func:`~.ripple.stress_gdp`; plus ``run_id`` when ``save``, the run's inputs, seed and
     outputs then saved in one transaction). It is ``summarise_stress(run_stress(...))``.
     """
-    scenario = load_scenario(scenario)  # structure and distributions first: no store needed
     st = get_store(store)
+    scenario = load_scenario(scenario, assumptions, st)  # structure and distributions first
     result = run_stress(scenario, draws=draws, seed=seed, countries=countries,
                         assumptions=assumptions, backend=backend, progress=progress, store=st)
     return summarise_stress(result, save=save, store=st)

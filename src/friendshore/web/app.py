@@ -30,7 +30,6 @@ from ..assumptions import Assumptions
 from ..conventions.countries import validate_iso3
 from ..errors import FriendshoreError, ScenarioError, UnknownNameError
 from ..invest.agreements import agreement_ids
-from ..invest.value import scenario_library
 from ..limits import MAX_DRAWS
 from ..results import jsonable
 from ..store import Store, open_store
@@ -131,14 +130,15 @@ def _field_error(path: str, message: str) -> JSONResponse:
     return JSONResponse({"error": f"{path}: {message}", "detail": detail}, status_code=422)
 
 
-def _names_only(kind: str, names: Sequence[str] | None, where: str | None = None) -> None:
+def _names_only(kind: str, names: Sequence[str] | None, where: str | None = None,
+                store: Store | None = None) -> None:
     """Refuse anything but a name from the shipped library (scenarios, agreements).
 
     The API functions also accept YAML paths, for the CLI and Python callers; the web server
     never opens a path a request names, so it checks names here first and answers an
     unknown name with 404 (whether or not such a file exists).
     """
-    known = scenario_library() if kind == "scenario" else agreement_ids()
+    known = fs_api.scenario_names(store) if kind == "scenario" else agreement_ids()
     for i, name in enumerate(names or ()):
         if name not in known:
             at = f"{where}.{i}" if where and len(names or ()) > 1 else where
@@ -281,13 +281,13 @@ def create_app(
     @app.get("/api/scenarios", tags=["stress"])
     def scenarios() -> Any:
         """The shipped scenarios (``friendshore scenarios``)."""
-        return jsonable(fs_api.scenarios())
+        return call("scenarios")
 
     @app.get("/api/scenarios/{name}", tags=["stress"])
     def scenario(name: str) -> Any:
         """One shipped scenario: ``scenario`` (its JSON) and ``yaml`` (for editing)."""
-        _names_only("scenario", [name])
-        spec = fs_api.load_scenario(name).model_dump(mode="json")
+        _names_only("scenario", [name], store=the_store())
+        spec = fs_api.load_scenario(name, store=the_store()).model_dump(mode="json")
         return {"name": name, "scenario": spec,
                 "yaml": yaml.safe_dump(spec, sort_keys=False, allow_unicode=True)}
 
@@ -303,7 +303,7 @@ def create_app(
         Assumptions(req.assumptions)  # type, range, finite: 422 now, not a failed job later
         spec: Any = req.scenario
         if isinstance(spec, str):
-            _names_only("scenario", [spec], "body.scenario")
+            _names_only("scenario", [spec], "body.scenario", the_store())
         if req.scenario_yaml is not None:
             try:
                 spec = safeyaml.load(req.scenario_yaml, what="scenario")
@@ -365,7 +365,7 @@ def create_app(
         and answered when it is done."""
         if draws is not None and draws > limits.max_draws:
             return _field_error("query.draws", f"at most {limits.max_draws} draws")
-        _names_only("scenario", scenario, "query.scenario")
+        _names_only("scenario", scenario, "query.scenario", the_store())
 
         def job(progress: Callable[[float], None]) -> Any:
             return call("appraise", project_id, draws=draws, seed=seed,
@@ -380,7 +380,7 @@ def create_app(
         if req.draws is not None and req.draws > limits.max_draws:
             return _field_error("body.draws", f"at most {limits.max_draws} draws per run")
         Assumptions(req.assumptions)  # type, range, finite: 422 now, not a failed job later
-        _names_only("scenario", req.scenarios, "body.scenarios")
+        _names_only("scenario", req.scenarios, "body.scenarios", the_store())
         _names_only("agreement", [req.agreement], "body.agreement")
         run = fs_api.plan
         floors = {k: v for k, v in (("USA", req.floor_usa), ("JPN", req.floor_jpn))
