@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import friendshore.api as fs_api
-from friendshore.assumptions import all_assumptions
+from friendshore.assumptions import all_assumptions, recording
 from friendshore.errors import FriendshoreError
 from friendshore.reports import render
 
@@ -44,9 +44,41 @@ def test_report_holds_results_scenario_and_every_assumption(report: Path) -> Non
     usa = out["countries"]["USA"]["shortfall_pct"]
     assert f"<td>{usa['mean']:.4g}</td>" in text
     assert "exporter: CHN" in text and "commodity: rare_earths" in text
-    for a in all_assumptions().values():
-        assert f"<td>{a.name}</td>" in text
     assert "usgs-mcs-2025" in text
+
+
+def test_report_lists_the_assumptions_its_run_read(report: Path) -> None:
+    text = report.read_text(encoding="utf-8")
+    with recording() as used:
+        render.stress_with_distributions("china-rare-earth-ban", draws=DRAWS, seed=5)
+    assert {"stress_spare_utilisation", "ripple_downstream_multiple"} <= used
+    for name in all_assumptions():
+        assert (f"<td>{name}</td>" in text) == (name in used), name
+    assert f"{len(used)} of the {len(all_assumptions())} shipped" in text
+
+
+def test_a_warm_run_records_the_assumptions_a_cold_one_does() -> None:
+    with recording() as first:
+        fs_api.stress("hormuz-closure", draws=100, seed=2)
+    with recording() as second:
+        fs_api.stress("hormuz-closure", draws=100, seed=2)
+    assert first == second and "lng_stockpile_months_by_country" in first
+    assert "rare_earths_magnet_production_t" in first  # the network's own key
+
+
+def test_report_opens_on_a_summary_that_answers_the_question(report: Path) -> None:
+    text = report.read_text(encoding="utf-8")
+    start, results = text.index('<section class="summary">'), text.index("Results per country")
+    assert start < results
+    summary = text[start:text.index("</section>", start)]
+    out = fs_api.stress("china-rare-earth-ban", draws=DRAWS, seed=5)
+    for iso in ("USA", "JPN"):
+        c = out["countries"][iso]
+        assert f"{c['shortfall_pct']['mean']:.1f} ({c['shortfall_pct']['p5']:.1f}" in summary
+        assert c["top_industries"][0]["industry"] in summary
+    assert "The three drivers" in summary and summary.count("<li>") == 3
+    assert "lost output is" in summary
+    assert '"displayModeBar": false' in text  # no chart toolbars, on screen or in print
 
 
 def test_report_histogram_holds_every_draw() -> None:
@@ -90,3 +122,9 @@ def test_pdf_is_printed_where_chromium_exists(report: Path, tmp_path: Path) -> N
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF")
     assert len(re.findall(rb"/Type\s*/Page\b", data)) >= 2
+    pypdf = pytest.importorskip("pypdf")
+    pages = pypdf.PdfReader(pdf).pages
+    out = fs_api.stress("china-rare-earth-ban", draws=DRAWS, seed=5)
+    name_ja = out["countries"]["JPN"]["top_industries"][0]["name_ja"]
+    assert name_ja and name_ja in pages[0].extract_text()  # a CJK font renders it (fonts-noto-cjk)
+    assert "Summary" in pages[0].extract_text()

@@ -12,7 +12,9 @@ range, NaN or infinity is a :class:`~friendshore.errors.ScenarioError` naming th
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -24,7 +26,34 @@ import yaml
 from .errors import ScenarioError, UnknownNameError
 
 __all__ = ["TYPES", "Assumption", "Assumptions", "all_assumptions", "assumption", "check_value",
-           "resolve"]
+           "recording", "resolve", "unrecorded"]
+
+#: The set collecting the names read by :meth:`Assumptions.__getitem__` in this context.
+_read: ContextVar[set[str] | None] = ContextVar("friendshore_assumptions_read", default=None)
+
+
+@contextmanager
+def unrecorded() -> Iterator[None]:
+    """Reads inside the block are not recorded: for a shared artefact built once per process
+    (the network), whose own key names the assumptions it depends on."""
+    token = _read.set(None)
+    try:
+        yield
+    finally:
+        _read.reset(token)
+
+
+@contextmanager
+def recording() -> Iterator[set[str]]:
+    """Collect the names of the assumptions a computation reads (in this thread), so a report
+    lists the assumptions its run used. Caches keyed by assumption values read them on every
+    call, so a warm cache records the same names as a cold one."""
+    names: set[str] = set()
+    token = _read.set(names)
+    try:
+        yield names
+    finally:
+        _read.reset(token)
 
 #: Declared types of assumption values. Numbers must be finite and lie in the declared
 #: ``range`` ``[low, high]`` (``null`` for an open end); maps have string keys and their
@@ -157,9 +186,20 @@ class Assumptions(Mapping[str, Any]):
             self.overrides[key] = table[key].check(value, where=f"assumptions.{key}")
 
     def __getitem__(self, name: str) -> Any:
+        names = _read.get()
+        if names is not None:
+            names.add(name)
+        return self._value(name)
+
+    def _value(self, name: str) -> Any:
         if name in self.overrides:
             return self.overrides[name]
         return assumption(name).default
+
+    def snapshot(self, prefix: str = "") -> dict[str, Any]:
+        """Every value whose name starts with ``prefix`` (for a run's record; not counted as
+        read by :func:`recording`)."""
+        return {name: self._value(name) for name in all_assumptions() if name.startswith(prefix)}
 
     def __iter__(self):
         return iter(all_assumptions())
@@ -173,7 +213,7 @@ class Assumptions(Mapping[str, Any]):
             {
                 "name": a.name,
                 "layer": a.layer,
-                "value": self[a.name],
+                "value": self._value(a.name),
                 "default": a.default,
                 "overridden": a.name in self.overrides,
                 "unit": a.unit,

@@ -37,7 +37,7 @@ from threadpoolctl import threadpool_limits
 from ..assumptions import Assumptions
 from ..conventions.countries import group_members
 from ..errors import FriendshoreError, ScenarioError, UnknownNameError
-from ..network.build import stockpile_months
+from ..network.build import stockpile_months, stockpile_settings
 from ..network.supply import SupplyNetwork
 from ..scenario.sampling import sample_scenario
 from ..scenario.spec import (
@@ -322,6 +322,7 @@ def _plan(
         capacity[j, :k] = dormant_capacity(net.capacity[m][sub], net.production[m][sub],
                                            dormant)
         base_stock[j, :k] = net.stockpile_months[m][sub]
+        stockpile_settings(values, *net.markets[m])  # read: the run uses what built them
     if any("stockpile" in key for key in values.overrides):
         for j, m in enumerate(involved):
             commodity, stage = net.markets[m]
@@ -894,7 +895,7 @@ def run_scenario(
         base_demand=d0, shortfall_t=out.short, shortfall_share=share_out,
         price_multiplier=out.price, price_multiplier_avg=out.price_avg,
         stockpile_months=out.stock, cover_path=out.cover,
-        assumptions={k: values[k] for k in values if k.startswith("stress_")},
+        assumptions=values.snapshot("stress_"),
         stock_chains=tuple(plan.chains),
         base_production=plan.flows.sum(axis=2)[:, plan.coi],
     )

@@ -49,7 +49,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..assumptions import Assumptions, all_assumptions
+from ..assumptions import Assumptions, all_assumptions, unrecorded
 from ..conventions.commodities import all_commodities, derived_series
 from ..conventions.countries import validate_iso3
 from ..errors import FriendshoreError, IngestError
@@ -69,7 +69,7 @@ from .checks import calibration_table, check_calibration, check_network
 from .supply import SupplyNetwork
 
 __all__ = ["build_network", "calibration", "lumped_codes", "read_uncalibrated",
-           "stockpile_months", "uncalibrated_markets", "us_consumption_map"]
+           "stockpile_months", "stockpile_settings", "uncalibrated_markets", "us_consumption_map"]
 
 _cache: dict[tuple[str, ...], tuple[SupplyNetwork, str | None]] = {}
 _lock = threading.Lock()
@@ -159,15 +159,25 @@ def stockpile_months(
     with ``stage`` outside that list they are 0; a commodity's own
     ``<commodity>_stockpile_months_by_country`` (LNG) applies at every stage it has.
     """
+    settings = stockpile_settings(values, commodity, stage)
+    if settings is None:
+        return np.zeros(len(countries))
+    by, default = settings
+    return np.array([float(by.get(c, default)) for c in countries])
+
+
+def stockpile_settings(
+    values: Assumptions, commodity: str, stage: str | None = None
+) -> tuple[dict[str, float], float] | None:
+    """The months by country and the default that :func:`stockpile_months` applies at
+    (commodity, stage); None where no stock sits at that stage."""
     own = f"{commodity}_stockpile_months_by_country"
     if own in all_assumptions():
-        by, default = values[own] or {}, 0.0
-    elif stage is not None and stage not in (values["stress_stockpile_stages"] or ()):
-        return np.zeros(len(countries))
-    else:
-        by = values["stress_stockpile_months_by_country"] or {}
-        default = float(values["stress_stockpile_months"])
-    return np.array([float(by.get(c, default)) for c in countries])
+        return values[own] or {}, 0.0
+    if stage is not None and stage not in (values["stress_stockpile_stages"] or ()):
+        return None
+    return (values["stress_stockpile_months_by_country"] or {},
+            float(values["stress_stockpile_months"]))
 
 
 def _pick_source(rows: pd.DataFrame, prefer: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -643,13 +653,14 @@ def build_network(store: Store, values: Assumptions | None = None, *,
            *(repr(values[name]) for name in _NETWORK_ASSUMPTIONS))
     with _lock:
         if key not in _cache:
-            net = _build(store, values)
-            try:
-                check_calibration(calibration(store, net, values),
-                                  float(values["stress_calibration_tolerance_pp"]))
-                error = None
-            except FriendshoreError as exc:
-                error = str(exc)
+            with unrecorded():  # the key above records what the network depends on
+                net = _build(store, values)
+                try:
+                    check_calibration(calibration(store, net, values),
+                                      float(values["stress_calibration_tolerance_pp"]))
+                    error = None
+                except FriendshoreError as exc:
+                    error = str(exc)
             _cache[key] = (net, error)
         net, error = _cache[key]
     if calibrated and error:

@@ -1,9 +1,11 @@
 """One self-contained HTML report of a stress test, and a PDF of it where a converter exists.
 
-The HTML file carries everything inline: plotly.js (from the installed plotly package), the
-charts, the result tables, the scenario as YAML, every assumption in force with its source,
-and the data sources loaded. It opens offline, from disk, in any browser. The PDF is printed
-from that file by headless Chromium when one is installed.
+The HTML file carries everything inline: plotly.js (from the installed plotly package), a
+one-page summary (the question, the answer per country, the three drivers), the charts, the
+result tables, the scenario as YAML, the assumptions the run read with their sources, and the
+data sources loaded. It opens offline, from disk, in any browser. The PDF is printed from
+that file by headless Chromium when one is installed (Japanese names need a CJK font: Debian
+``fonts-noto-cjk``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import yaml
 
 from .. import __version__
 from .. import api as fs_api
-from ..assumptions import Assumptions
+from ..assumptions import Assumptions, all_assumptions, recording
 from ..errors import FriendshoreError
 from ..results import STATS
 from ..web.app import plotly_js_path
@@ -44,8 +46,9 @@ METRICS = {
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 CSS = """
-body { font-family: system-ui, "DejaVu Sans", sans-serif; color: #1d2733; margin: 2rem auto;
-  max-width: 1100px; padding: 0 1rem; }
+body { font-family: system-ui, "DejaVu Sans", "Noto Sans CJK JP", "Noto Sans JP", sans-serif;
+  color: #1d2733; margin: 2rem auto; max-width: 1100px; padding: 0 1rem; }
+section.summary { page-break-after: always; } section.summary li { margin: 0.3rem 0; }
 h1 { margin-bottom: 0.2rem; } .meta { color: #5f6b7a; margin-top: 0; }
 table { border-collapse: collapse; width: 100%; font-size: 0.85rem; margin: 0.5rem 0 1.5rem; }
 th, td { border-bottom: 1px solid #d9dee5; padding: 0.25rem 0.5rem; text-align: left;
@@ -56,7 +59,8 @@ pre { background: #f5f7fa; border: 1px solid #d9dee5; padding: 0.8rem; font-size
   overflow-x: auto; }
 .chart { height: 380px; page-break-inside: avoid; }
 .note { color: #5f6b7a; font-size: 0.85rem; }
-@media print { body { margin: 0; max-width: none; } h2 { page-break-after: avoid; } }
+@media print { body { margin: 0; max-width: none; } h2 { page-break-after: avoid; }
+  .modebar-container { display: none !important; } }
 """
 
 
@@ -91,7 +95,8 @@ def _figure(fig: go.Figure) -> str:
     fig.update_layout(template="plotly_white", margin={"t": 30, "r": 20, "b": 60, "l": 70},
                       height=380)
     return fig.to_html(full_html=False, include_plotlyjs=False, default_height=380,
-                       config={"displaylogo": False, "responsive": True})
+                       config={"displaylogo": False, "displayModeBar": False,
+                               "responsive": True})
 
 
 def _histogram_figure(dist: Mapping[str, Any]) -> go.Figure:
@@ -150,6 +155,62 @@ def _industries(out: Mapping[str, Any]) -> pd.DataFrame:
     return df[first + [c for c in df.columns if c not in first]]
 
 
+def _money(v: float) -> str:
+    """US$ in billions or millions, sign first."""
+    sign, a = ("−" if v < 0 else ""), abs(v)
+    return f"{sign}US${a / 1e9:,.2f} B" if a >= 1e9 else f"{sign}US${a / 1e6:,.1f} M"
+
+
+def _summary(out: Mapping[str, Any], spec: Any, pmax: float) -> str:
+    """The report's first page: the question, the answer per country and the three drivers
+    (how the GDP change splits between lost output and higher costs, the industries that
+    carry it, and what buffered or capped the shock: stocks and the price cap)."""
+    shocks = "; ".join(dict.fromkeys(
+        f"{getattr(ev, 'exporter', None) or getattr(ev, 'country', '')} "
+        f"{ev.kind.replace('_', ' ')} of {ev.commodity} ({ev.stage})" for ev in spec.shocks))
+    countries = list(out["countries"])
+    question = (f"{html.escape(spec.description or spec.name)} ({html.escape(shocks)}): how "
+                f"short are {', '.join(countries)} over {spec.horizon_months} months, at what "
+                f"price, and what does it cost their economies?")
+    rows, channels, industries, buffers = [], {}, [], []
+    for iso, c in out["countries"].items():
+        short, price = c["shortfall_pct"], c["price_multiplier"]
+        gdp, pct = c.get("gdp_change_usd") or {}, c.get("gdp_change_pct") or {}
+        top = (c.get("top_industries") or [None])[0]
+        rows.append({
+            "country": iso,
+            "shortfall, % of demand (mean; P5–P95)":
+                f"{short['mean']:.1f} ({short['p5']:.1f}–{short['p95']:.1f})",
+            "peak price (median)": f"×{price['p50']:.2f}",
+            "GDP change (mean; % of GDP)": "—" if not gdp else
+                f"{_money(gdp['mean'])} ({pct.get('mean', float('nan')):.3f} %)",
+            "most affected industry": "—" if top is None else
+                f"{top['industry']} {top['name']}" + (f" ({top['name_ja']})"
+                                                       if top.get("name_ja") else ""),
+        })
+        for k, v in (c.get("gdp_channels_usd") or {}).items():
+            channels[k] = channels.get(k, 0.0) + v
+        industries += [(r["gdp_change_usd"], iso, r) for r in c.get("top_industries") or []]
+        buffers.append(f"{iso} {c['stockpile_months']['mean']:.1f} months of stock left at "
+                       f"the end (mean)" + (f", price at the ×{pmax:g} cap in at least 5 % of "
+                                            f"draws" if price["p95"] >= pmax - 1e-9 else ""))
+    total = sum(channels.values())
+    split = ", ".join(f"{k.replace('_', ' ')} {_money(v)}" for k, v in channels.items())
+    drivers = [
+        f"Where the GDP change comes from (all countries): {split or 'not priced'}"
+        + (f"; lost output is {100 * channels.get('quantity', 0.0) / total:.0f} % of it"
+           if total else "") + ".",
+        "The industries that carry it: " + ("; ".join(
+            f"{iso} {html.escape(r['industry'])} {html.escape(r['name'])} {_money(v)}"
+            for v, iso, r in sorted(industries, key=lambda t: t[0])[:3]) or "none priced") + ".",
+        "What buffered or capped the shock: " + "; ".join(buffers) + ".",
+    ]
+    return (f'<section class="summary"><h2>Summary</h2><p><b>The question.</b> {question}</p>'
+            f"<p><b>The answer.</b></p>{_table(pd.DataFrame(rows))}"
+            f"<p><b>The three drivers.</b></p><ol>"
+            + "".join(f"<li>{d}</li>" for d in drivers) + "</ol></section>")
+
+
 def render_stress_report(
     scenario: Any,
     *,
@@ -164,10 +225,13 @@ def render_stress_report(
     spec = fs_api.load_scenario(scenario)
     if assumptions:
         spec = spec.with_settings(assumptions={**spec.assumptions, **dict(assumptions)})
-    out = stress_with_distributions(spec, draws=draws, seed=seed, countries=countries,
-                                    progress=progress, store=store)
+    with recording() as used:
+        out = stress_with_distributions(spec, draws=draws, seed=seed, countries=countries,
+                                        progress=progress, store=store)
     dist = out["distributions"]
-    table = Assumptions(spec.assumptions).table()
+    values = Assumptions(spec.assumptions)
+    table = values.table()
+    table = table[table["name"].isin(used) | table["overridden"]]
     money = {"GDP change (US$)"}
     results = _results_table(out)
     results_html = _table(results.assign(**{
@@ -183,6 +247,7 @@ def render_stress_report(
 <p class="meta">{html.escape(spec.description or "")}<br>
 {out['draws']:,} Monte Carlo draws, seed {out['seed']}, horizon {spec.horizon_months} months.
 Generated {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by friendshore {__version__}.</p>
+{_summary(out, spec, float(values["stress_max_price_multiplier"]))}
 <h2>Results per country</h2>
 <p class="note">shortfall: demand not met over the horizon after stockpile release; CVaR95: the
 mean of the worst 5 % of draws (lowest for stockpile cover).</p>
@@ -200,9 +265,10 @@ line.</p>
 <h2>Scenario</h2>
 <pre>{html.escape(yaml.safe_dump(spec.model_dump(mode="json"), sort_keys=False,
                               allow_unicode=True))}</pre>
-<h2>Assumptions in force</h2>
-<p class="note">Every number that is not data, with its source. Highlighted: overridden by the
-scenario.</p>
+<h2>Assumptions this run used</h2>
+<p class="note">Every number that is not data and that this run read, with its source:
+{len(table)} of the {len(all_assumptions())} shipped (<code>friendshore assumptions</code>
+lists all). Highlighted: overridden by the scenario.</p>
 {_table(table, lambda r: "over" if r["overridden"] else "")}
 <h2>Data sources loaded</h2>
 {_table(sources)}

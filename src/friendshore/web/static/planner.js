@@ -338,6 +338,9 @@ async function runPlan() {
 }
 
 async function main() {
+  // listen first: the scenario list may take seconds (the controls in force need the network),
+  // and a plan needs none of it (no scenario chosen = the shipped library)
+  $("run").addEventListener("click", runPlan);
   try {
     PROJECTS = await FS.api("/api/projects");
     renderCatalog();
@@ -345,8 +348,6 @@ async function main() {
     $("scenarios").innerHTML = scen.map((s) => `<option value="${FS.escapeHtml(s.name)}">${FS.escapeHtml(s.name)}</option>`).join("");
   } catch (err) {
     FS.showError($("error"), err);
-    return;
   }
-  $("run").addEventListener("click", runPlan);
 }
 main();
