@@ -15,11 +15,11 @@ depends on the quantity, so every summary names its tail:
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Mapping
 from typing import Any, Literal
 
 import numpy as np
-import pandas as pd
 
 __all__ = ["STATS", "TAILS", "cvar", "jsonable", "summarise"]
 
@@ -51,10 +51,12 @@ def summarise(values: np.ndarray, tail: Literal["high", "low"] = "high") -> dict
 
 def jsonable(obj: Any) -> Any:
     """Turn numpy/pandas values into plain JSON values; NaN becomes null (CLI, web and saved
-    runs all write results through this one function)."""
-    if isinstance(obj, pd.DataFrame):
+    runs all write results through this one function). pandas is looked up, not imported: no
+    object can be a DataFrame before pandas is loaded, and the CLI's start-up stays without it."""
+    pd = sys.modules.get("pandas")
+    if pd is not None and isinstance(obj, pd.DataFrame):
         return [jsonable(r) for r in obj.to_dict(orient="records")]
-    if isinstance(obj, pd.Series):
+    if pd is not None and isinstance(obj, pd.Series):
         return {str(k): jsonable(v) for k, v in obj.items()}
     if isinstance(obj, Mapping):
         return {str(k): jsonable(v) for k, v in obj.items()}
@@ -69,7 +71,7 @@ def jsonable(obj: Any) -> Any:
         return None if math.isnan(f) or math.isinf(f) else f
     if isinstance(obj, np.bool_):
         return bool(obj)
-    if obj is pd.NA or obj is pd.NaT:
+    if pd is not None and (obj is pd.NA or obj is pd.NaT):
         return None
     if hasattr(obj, "isoformat"):
         return obj.isoformat()

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from ..store import Store, open_store
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 __all__ = ["get_store"]
 
 
 def get_store(store: Store | None = None) -> Store:
-    """``store`` itself, or the default store (opened once per process)."""
-    return store if store is not None else open_store()
+    """``store`` itself, or the default store (opened once per process); the store module
+    (DuckDB, pandas) is imported here, on first use, so ``import friendshore`` stays cheap."""
+    if store is not None:
+        return store
+    from ..store import open_store
+
+    return open_store()

@@ -5,16 +5,18 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
 from .. import safeyaml
 from ..errors import ScenarioError
 from ..results import jsonable
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 console = Console()
 console_err = Console(stderr=True)
@@ -48,7 +50,9 @@ def print_table(
     columns: Iterable[str] | None = None,
     caption: str | None = None,
 ) -> None:
-    """Print rows as a rich table."""
+    """Print rows as a rich table (pandas is imported here, so ``--help`` never loads it)."""
+    import pandas as pd
+
     df = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
     cols = list(columns) if columns is not None else list(df.columns)
     table = Table(title=title, caption=caption)

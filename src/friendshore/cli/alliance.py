@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from ._common import console, console_err, print_json, print_table
@@ -106,6 +105,8 @@ def lng(
     as_json: JsonOpt = False,
 ) -> None:
     """LNG supply security: supplier shares, import dependence, liquefaction capacity."""
+    import pandas as pd
+
     from ..api import _alliance as api
 
     res = api.lng_security(_split(importers))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from ._common import console, fmt, print_json, print_table
@@ -98,6 +97,8 @@ def data_ingest(
 @data_app.command("status")
 def data_status(json: JSON = False) -> None:
     """List loaded sources with their years, row counts and plausibility warnings."""
+    import pandas as pd
+
     from .. import api
 
     df = api.data_status()
