@@ -268,18 +268,21 @@ def sweep(
     store: Store | None = None,
     assumptions: Mapping[str, Any] | None = None,
     scheduler: str | None = None,
+    backend: str = "numpy",
 ) -> dict[str, Any]:
     """Full 12-month restrictions by every major exporter with their GDP change per country
     (the dependent-output model, :func:`~.ripple.sweep_gdp`) and the commodities ranked by
     expected GDP change (see :func:`friendshore.disruption.sweep.run_sweep`); each ranking
     row adds ``whole_industry_share``, the share of the commodity's use on bridge rows that
-    treat a whole industry as dependent (near 1: the GDP figure is an upper bound)."""
+    treat a whole industry as dependent (near 1: the GDP figure is an upper bound).
+    ``scheduler``: Dask, ``"local"`` or a scheduler address; ``backend``: numpy or cupy."""
     from ..disruption.sweep import run_sweep
     from ._ripple import sweep_gdp
 
     network = build_network(get_store(store), Assumptions(assumptions))
     out = run_sweep(network, draws=draws, seed=seed, countries=countries, progress=progress,
-                    assumptions=assumptions, scheduler=scheduler, gdp=sweep_gdp)
+                    assumptions=assumptions, scheduler=scheduler, backend=backend,
+                    gdp=sweep_gdp)
     for country, ranked in out["ranking"].items():
         for row in ranked:  # how much of the figure rests on whole-industry bridge rows
             share = (whole_industry_share(country, row["commodity"])

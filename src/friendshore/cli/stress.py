@@ -158,7 +158,9 @@ def sweep(
     seed: Annotated[int, typer.Option("--seed", min=0)] = 0,
     countries: COUNTRIES = None,
     scheduler: Annotated[str | None, typer.Option(
-        help="Dask: 'local' for a LocalCluster or a scheduler address (optional).")] = None,
+        help="Dask: 'local' for a LocalCluster or a scheduler address such as "
+             "tcp://host:8786 (needs the sweep extra).")] = None,
+    backend: Annotated[str, typer.Option(help="numpy or cupy (GPU, optional).")] = "numpy",
     top: Annotated[int, typer.Option(help="Rows per country in the table.")] = 15,
     json: JSON = False,
 ) -> None:
@@ -167,7 +169,7 @@ def sweep(
 
     with _progress("sweep") as progress:
         out = api.sweep(draws=draws, seed=seed, countries=_countries(countries),
-                        progress=progress, scheduler=scheduler)
+                        progress=progress, scheduler=scheduler, backend=backend)
     if json:
         print_json(out)
         return
