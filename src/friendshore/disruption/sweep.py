@@ -15,7 +15,8 @@ The scenarios are independent, so they can run on a Dask cluster (:func:`run_sce
 ``scheduler="local"`` starts a LocalCluster on this machine and closes it, worker processes
 included, when the sweep ends; an address (``tcp://host:8786``) uses a running cluster and
 closes only this sweep's client. The network is scattered once to every worker, and the
-scenarios go out in batches, :data:`TASKS_PER_THREAD` per worker thread, so each task carries
+scenarios go out in batches, :data:`TASKS_PER_THREAD` per worker thread, those of one
+commodity together (a worker loads only its own commodities' GDP tables), so each task carries
 a few kB of scenarios and results however large the network (see docs/scaling.md).
 """
 
@@ -171,18 +172,28 @@ def _on_cluster(
 
     threads = max(1, sum(client.nthreads().values()))
     size = max(1, math.ceil(len(scenarios) / (threads * TASKS_PER_THREAD)))
-    batches = [scenarios[i:i + size] for i in range(0, len(scenarios), size)]
+    # scenarios of one commodity share a batch where they can: a worker then loads the GDP
+    # tables (cached per country and commodity) of its own commodities only
+    order = sorted(range(len(scenarios)), key=lambda k: (_commodities(scenarios[k]), k))
+    batches = [[scenarios[k] for k in order[i:i + size]] for i in range(0, len(order), size)]
     net = client.scatter(network, broadcast=True)  # each worker receives the network once
     futures = client.map(_batch, batches, network=net, backend=backend, gdp=gdp, pure=False)
-    where = {f.key: k for k, f in enumerate(futures)}
-    results: list[list[dict[str, dict[str, Any]]]] = [[] for _ in batches]
+    where = {f.key: i for i, f in zip(range(0, len(order), size), futures, strict=True)}
+    results: list[dict[str, dict[str, Any]]] = [{} for _ in scenarios]
     done = 0
     for fut, batch in as_completed(futures, with_results=True):
-        results[where[fut.key]] = batch
+        start = where[fut.key]
+        for k, res in zip(order[start:start + len(batch)], batch, strict=True):
+            results[k] = res
         done += len(batch)
         if progress:
             progress(done / len(scenarios))
-    return [r for batch in results for r in batch]
+    return results
+
+
+def _commodities(scenario: Scenario) -> tuple[str, ...]:
+    """The commodities a scenario's shocks hit, sorted (the key that groups a batch)."""
+    return tuple(sorted({sh.commodity for sh in scenario.shocks}))
 
 
 def run_scenarios(
