@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from bench_dask import worst_difference
 
 GALLIUM = {
     "name": "bench-gallium", "horizon_months": 24, "countries": ["USA", "JPN"],
@@ -83,17 +84,10 @@ def main() -> None:
             continue
         worst = max(float(np.abs(a - b).max() / max(1.0, np.abs(a).max()))
                     for a, b in zip(first["short"], short, strict=True))
-        a, b = _numbers(first["swept"]), _numbers(swept)
-        off = float(np.max(np.abs(a - b) / np.maximum(1.0, np.abs(a)), initial=0.0))
+        off = worst_difference(first["swept"], swept)
         print(f"  {backend} vs {first['name'][0]}: draws' shortfall_t within {worst:.1e} of "
-              f"scale; sweep summaries within {off:.1e} (relative, 1 below 1)", flush=True)
-
-
-def _numbers(results: list) -> np.ndarray:
-    """Every summary statistic of a sweep's results, flattened in a fixed order."""
-    return np.array([v for r in results for c in sorted(r) for f in sorted(r[c])
-                     if isinstance(r[c][f], dict) for _, v in sorted(r[c][f].items())],
-                    dtype=float)
+              f"scale; sweep summaries within {off:.1e} (relative, absolute below 1)",
+              flush=True)
 
 
 if __name__ == "__main__":

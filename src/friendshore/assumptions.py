@@ -18,17 +18,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import pandas as pd
 import yaml
 
 from .errors import ScenarioError, UnknownNameError
-
-if TYPE_CHECKING:
-    import pandas as pd
-
-#: libyaml's C loader where PyYAML was built with it (same results on the shipped files)
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 __all__ = ["TYPES", "Assumption", "Assumptions", "all_assumptions", "assumption", "check_value",
            "recording", "resolve", "unrecorded"]
@@ -153,8 +148,7 @@ def all_assumptions() -> dict[str, Assumption]:
         if not entry.name.endswith(".yaml"):
             continue
         layer = entry.name.removesuffix(".yaml")
-        # shipped files: libyaml's C loader (8x faster; user YAML goes through safeyaml)
-        raw = yaml.load(entry.read_text(encoding="utf-8"), Loader=_LOADER) or {}
+        raw = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
         for name, spec in raw.items():
             missing = {"default", "unit", "source", "description", "type", "range"} - set(spec)
             if missing:
@@ -215,8 +209,6 @@ class Assumptions(Mapping[str, Any]):
 
     def table(self) -> pd.DataFrame:
         """All assumptions with the value in force, whether it was overridden, unit and source."""
-        import pandas as pd
-
         rows = [
             {
                 "name": a.name,

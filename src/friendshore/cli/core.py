@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from ..assumptions import Assumptions
 from ._common import print_json, print_table
 
 
@@ -21,6 +20,8 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     ) -> None:
         """Every named assumption: default value, unit, source and meaning."""
+        from ..assumptions import Assumptions  # its table needs pandas: not at --help
+
         table = Assumptions().table()
         if layer:
             table = table[table["layer"] == layer]
