@@ -96,6 +96,9 @@ def test_bad_scheduler_or_backend_is_a_clear_error_exit_2(network, monkeypatch, 
 
     with pytest.raises(FriendshoreError, match="give 'local' or a Dask scheduler address"):
         run_sweep(network, draws=4, countries=["USA"], scheduler="myhost:8786")
+    monkeypatch.setattr(sweep_mod, "CONNECT_TIMEOUT_S", 1)
+    with pytest.raises(FriendshoreError, match="tcp://127.0.0.1:9: no answer or no worker"):
+        run_sweep(network, draws=4, countries=["USA"], scheduler="tcp://127.0.0.1:9")
     monkeypatch.setattr("sys.argv", ["friendshore", "sweep", "--draws", "2", "--backend", "gpu"])
     with pytest.raises(SystemExit) as info:
         main()
