@@ -55,13 +55,14 @@ def _sixteen(network) -> dict:
             "shocks": shocks[:16]}
 
 
-@pytest.mark.parametrize("name", [s["name"] for s in scenarios()])
-def test_shipped_scenario_on_cupy_equals_numpy(network, name):
-    sc = load_scenario(name)
-    cpu = run_scenario(sc, network, draws=2000, seed=3, backend="numpy")
-    gpu = run_scenario(sc, network, draws=2000, seed=3, backend="cupy")
-    for f in (*FIELDS, "cover_path"):
-        _close(getattr(cpu, f), getattr(gpu, f))
+def test_library_scenarios_on_cupy_equal_numpy(network):
+    """Every scenario of the library (listed in the test, once the session store is set)."""
+    for entry in scenarios():
+        sc = load_scenario(entry["name"])
+        cpu = run_scenario(sc, network, draws=2000, seed=3, backend="numpy")
+        gpu = run_scenario(sc, network, draws=2000, seed=3, backend="cupy")
+        for f in (*FIELDS, "cover_path"):
+            _close(getattr(cpu, f), getattr(gpu, f))
 
 
 def test_sixteen_shocks_on_cupy_equal_numpy(network):
