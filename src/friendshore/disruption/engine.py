@@ -250,11 +250,12 @@ class _Balance:
     def add(self, xp: Any, out: Any) -> None:
         """Record one outcome's worst violation relative to its scale (a device scalar)."""
         short, demand = out.shortfall, out.demand
-        scale = xp.maximum(xp.maximum(xp.abs(demand).max(initial=1.0), xp.abs(short).max(
-            initial=0.0)), xp.abs(out.supplied).max(initial=0.0))
+        scale = xp.maximum(xp.maximum(_most(xp, xp.abs(demand), 1.0),
+                                      _most(xp, xp.abs(short), 0.0)),
+                           _most(xp, xp.abs(out.supplied), 0.0))
         excess = demand.sum(axis=-1) - short.sum(axis=-1) - out.supplied
-        worst = xp.maximum(xp.maximum(-short.min(initial=0.0), (short - demand).max(
-            initial=0.0)), excess.max(initial=0.0))
+        worst = xp.maximum(xp.maximum(-_least(xp, short, 0.0), _most(xp, short - demand, 0.0)),
+                           _most(xp, excess, 0.0))
         self.worst.append(worst / scale)
 
     def verify(self) -> None:
@@ -265,6 +266,17 @@ class _Balance:
                 raise FriendshoreError(
                     f"mass balance: a market outcome is off by {bad:g} of its scale "
                     "(negative shortfall or delivery, or more delivered than supplied)")
+
+
+def _most(xp: Any, x: Any, floor: float) -> Any:
+    """``max(x.max(), floor)`` as a scalar where ``x`` lives, empty ``x`` included: CuPy's
+    reductions take no ``initial=`` (numpy's do)."""
+    return xp.maximum(x.max(), floor) if x.size else xp.asarray(floor)
+
+
+def _least(xp: Any, x: Any, ceiling: float) -> Any:
+    """``min(x.min(), ceiling)`` as a scalar where ``x`` lives, empty ``x`` included."""
+    return xp.minimum(x.min(), ceiling) if x.size else xp.asarray(ceiling)
 
 
 def _mask(sub_codes: Sequence[str], members: tuple[str, ...] | None) -> np.ndarray:
