@@ -149,11 +149,67 @@ def test_atlas_shows_rare_earth_producers(page, tmp_path: Path) -> None:
     shoot(page, tmp_path, "atlas")
 
 
+def test_landing_view_has_trade_data_and_state_in_the_url(page) -> None:
+    page.goto(page.base + "/")
+    plotted(page, "#trade")  # rare earths at the mine stage: imports shown at a traded stage
+    note = page.locator("#trade-note").inner_text()
+    assert "shown: the component stage" in note and "HS 850511" in note
+    page.wait_for_function("location.search.includes('stage=mine')")
+    page.select_option("#commodity", "gallium")
+    page.select_option("#importer", "JPN")
+    page.wait_for_function("location.search.includes('commodity=gallium') && "
+                           "location.search.includes('importer=JPN')")
+    shared = page.evaluate("location.href")
+    page.goto(shared)  # the shared address opens the same view
+    page.wait_for_function("document.querySelector('#producers-title').textContent"
+                           ".includes('Gallium')")
+    assert page.eval_on_selector("#importer", "e => e.value") == "JPN"
+    assert page.eval_on_selector("#commodity", "e => e.value") == "gallium"
+    page.goto(page.base + "/?commodity=rare_earths&stage=component&measure=production")
+    page.wait_for_function("document.querySelector('#producers-title').textContent"
+                           ".includes('component')")
+    assert page.eval_on_selector("#stage", "e => e.value") == "component"
+    page.goto(page.base + "/stress?scenario=hormuz-closure")
+    page.wait_for_function("document.querySelector('#scenario').value === 'hormuz-closure'")
+    page.select_option("#scenario", "sakhalin-cutoff")
+    page.wait_for_function("location.search === '?scenario=sakhalin-cutoff'")
+
+
+def test_every_table_downloads_as_csv(page, tmp_path: Path) -> None:
+    page.goto(page.base + "/")
+    page.wait_for_selector("#risk table tbody tr")
+    shown = page.locator("#risk table tbody tr").count()
+    with page.expect_download() as info:
+        page.click("#risk .csv-download")
+    target = tmp_path / "risk.csv"
+    info.value.save_as(target)
+    assert info.value.suggested_filename == "risk.csv"
+    import csv
+
+    rows = list(csv.DictReader(target.open(encoding="utf-8")))
+    assert len(rows) == shown
+    assert list(rows[0])[:3] == ["commodity", "stage", "year"]
+    shares = [float(r["china_share"]) for r in rows if r["china_share"]]
+    assert shares and all(0.0 <= v <= 1.0 for v in shares)  # raw fractions, not "54.6%"
+
+
+def test_methods_page_explains_each_metric_with_sources(page) -> None:
+    page.goto(page.base + "/methods")
+    text = page.locator("main").inner_text()
+    for term in ("Herfindahl", "WGI", "net import reliance", "EU supply risk", "CVaR95",
+                 "dependent-output", "Pareto"):
+        assert term in text, term
+    hrefs = page.eval_on_selector_all("main a", "els => els.map(e => e.href)")
+    assert any("10.3133/ofr20241057" in h for h in hrefs)
+    assert page.locator("header.top nav a.active").inner_text() == "Methods"
+
+
 def test_dashboard_opens_with_navigation(page, tmp_path: Path) -> None:
     page.goto(page.base + "/runs")
     page.wait_for_selector("header.top nav a")
     labels = page.locator("header.top nav a").all_inner_texts()
-    assert labels == ["Supply atlas", "Stress test", "Investment planner", "Runs", "Alliance"]
+    assert labels == ["Supply atlas", "Stress test", "Investment planner", "Runs", "Alliance",
+                      "Methods"]
     assert page.evaluate("typeof Plotly") == "object"
     shoot(page, tmp_path, "runs")
 

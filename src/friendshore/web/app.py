@@ -30,6 +30,7 @@ from ..assumptions import Assumptions
 from ..conventions.countries import validate_iso3
 from ..errors import FriendshoreError, ScenarioError, UnknownNameError
 from ..invest.agreements import agreement_ids
+from ..invest.value import scenario_library
 from ..limits import MAX_DRAWS
 from ..results import jsonable
 from ..store import Store, open_store
@@ -41,7 +42,7 @@ __all__ = ["Limits", "create_app", "serve"]
 
 STATIC = resources.files("friendshore") / "web" / "static"
 PAGES = {"/": "atlas.html", "/stress": "stress.html", "/planner": "planner.html",
-         "/runs": "runs.html", "/alliance": "alliance.html"}
+         "/runs": "runs.html", "/alliance": "alliance.html", "/methods": "methods.html"}
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,12 @@ def _names_only(kind: str, names: Sequence[str] | None, where: str | None = None
     never opens a path a request names, so it checks names here first and answers an
     unknown name with 404 (whether or not such a file exists).
     """
-    known = fs_api.scenario_names(store) if kind == "scenario" else agreement_ids()
+    if kind == "scenario":  # the controls in force need the network: only when asked for
+        known = scenario_library()
+        if any(name not in known for name in names or ()):
+            known = fs_api.scenario_names(store)
+    else:
+        known = agreement_ids()
     for i, name in enumerate(names or ()):
         if name not in known:
             at = f"{where}.{i}" if where and len(names or ()) > 1 else where

@@ -3,7 +3,38 @@
 
 const FS = (() => {
   const PAGES = [["/", "Supply atlas"], ["/stress", "Stress test"], ["/planner", "Investment planner"],
-                 ["/runs", "Runs"], ["/alliance", "Alliance"]];
+                 ["/runs", "Runs"], ["/alliance", "Alliance"], ["/methods", "Methods"]];
+
+  // A page keeps its state (commodity, stage, scenario, run …) in the address, so a view can
+  // be shared by its URL: read it with param(), write it with setParams() on every change.
+  function param(key) { return new URLSearchParams(location.search).get(key); }
+  function setParams(values) {
+    const q = new URLSearchParams(location.search);
+    for (const [k, v] of Object.entries(values)) {
+      if (v === null || v === undefined || v === "") q.delete(k); else q.set(k, v);
+    }
+    const s = q.toString();
+    history.replaceState(null, "", location.pathname + (s ? `?${s}` : "") + location.hash);
+  }
+
+  // CSV of a table's rows in its column order, raw values (shares as fractions), RFC 4180 quoting.
+  function toCsv(rows, cols) {
+    const cell = (v) => {
+      if (v === null || v === undefined) return "";
+      const s = typeof v === "object" ? JSON.stringify(v) : String(v);
+      return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    };
+    return [cols.map((c) => cell(c.key)).join(","),
+            ...rows.map((r) => cols.map((c) => cell(r[c.key])).join(","))].join("\r\n") + "\r\n";
+  }
+
+  function download(name, text) {
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(new Blob([text], { type: "text/csv" }));
+    a.download = name;
+    document.body.append(a); a.click(); a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  }
 
   function header() {
     const top = document.createElement("header");
@@ -128,7 +159,10 @@ const FS = (() => {
         }).join("");
         return `<tr class="${cls}" data-i="${i}">${cells}</tr>`;
       }).join("");
-      el.innerHTML = `<table class="data"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+      el.innerHTML = `<table class="data"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>` +
+        '<p class="csv"><button type="button" class="link csv-download">Download CSV</button></p>';
+      el.querySelector(".csv-download").addEventListener("click", () =>
+        download(`${opts.csvName || el.id || "table"}.csv`, toCsv(data, cols.filter((c) => !c.html))));
       el.querySelectorAll("th").forEach((th) => th.addEventListener("click", () => {
         const k = th.dataset.key;
         dir = sortKey === k ? -dir : (cols.find((c) => c.key === k).num ? -1 : 1);
@@ -150,5 +184,6 @@ const FS = (() => {
   }
 
   document.addEventListener("DOMContentLoaded", header);
-  return { api, waitJob, progressTo, showError, fmt, money, escapeHtml, table, plot, ApiError, isAggregate, country };
+  return { api, waitJob, progressTo, showError, fmt, money, escapeHtml, table, plot, ApiError, isAggregate, country,
+           param, setParams, toCsv };
 })();

@@ -14,19 +14,25 @@ async function loadCommodities() {
   const sel = $("commodity");
   sel.innerHTML = COMMODITIES.map((c) =>
     `<option value="${FS.escapeHtml(c.slug)}">${FS.escapeHtml(c.name || c.slug)}</option>`).join("");
-  const wanted = new URLSearchParams(location.search).get("commodity");
+  const wanted = FS.param("commodity");
   const fallback = COMMODITIES.some((c) => c.slug === "rare_earths") ? "rare_earths" : COMMODITIES[0].slug;
   sel.value = wanted && COMMODITIES.some((c) => c.slug === wanted) ? wanted : fallback;
   fillStages();
 }
 
+// The address's stage and year apply to the first view only; a new commodity starts afresh.
+let FROM_URL = { stage: FS.param("stage"), year: FS.param("year") };
+
 function fillStages() {
   const c = COMMODITIES.find((x) => x.slug === $("commodity").value);
   const stages = stagesOf(c);
   $("stage").innerHTML = stages.map((s) => `<option>${s}</option>`).join("");
-  $("stage").value = c.main_stage && stages.includes(c.main_stage) ? c.main_stage : stages[0];
+  $("stage").value = stages.includes(FROM_URL.stage) ? FROM_URL.stage
+    : c.main_stage && stages.includes(c.main_stage) ? c.main_stage : stages[0];
   const years = (c.years || []).slice().reverse();
   $("year").innerHTML = '<option value="">latest</option>' + years.map((y) => `<option>${y}</option>`).join("");
+  if (years.map(String).includes(FROM_URL.year)) $("year").value = FROM_URL.year;
+  FROM_URL = {};
 }
 
 let SHOWN = 0;  // the latest request wins: answers to older selections are dropped
@@ -34,6 +40,7 @@ let SHOWN = 0;  // the latest request wins: answers to older selections are drop
 async function showProducers() {
   const commodity = $("commodity").value, stage = $("stage").value, year = $("year").value;
   const measure = $("measure").value, ticket = ++SHOWN;
+  FS.setParams({ commodity, stage, year, measure, importer: $("importer").value });
   const q = new URLSearchParams({ stage, measure, detail: "true" });
   if (year) q.set("year", year);
   $("status").textContent = "loading…";
@@ -73,15 +80,23 @@ async function showProducers() {
   if (ticket === SHOWN) showTrade(commodity, stage);
 }
 
+// Imports of the importer at the chosen stage; where the trade data have none there (rare
+// earths are traded as compounds and magnets, not ore), the nearest stage that has some.
 async function showTrade(commodity, stage) {
   const el = $("trade"), importer = $("importer").value;
-  const q = new URLSearchParams({ country: importer, commodity, stage });
+  FS.setParams({ importer });
+  const c = COMMODITIES.find((x) => x.slug === commodity);
+  const order = [stage, ...stagesOf(c).filter((s) => s !== stage)];
   try {
-    const rows = await FS.api(`/api/import-sources?${q}`);
-    if (commodity !== $("commodity").value || stage !== $("stage").value) return;  // stale
+    let rows = [], shownStage = stage;
+    for (const s of order) {
+      rows = await FS.api(`/api/import-sources?${new URLSearchParams({ country: importer, commodity, stage: s })}`);
+      if (commodity !== $("commodity").value || stage !== $("stage").value) return;  // stale
+      if (rows.length) { shownStage = s; break; }
+    }
     if (!rows.length) {
       Plotly.purge(el);
-      $("trade-note").textContent = `No bilateral trade data for ${importer} imports of this commodity at the ${stage} stage.`;
+      $("trade-note").textContent = `No bilateral trade data for ${importer} imports of this commodity at any stage.`;
       return;
     }
     const hs = [...new Set(rows.map((r) => r.hs6))];
@@ -91,7 +106,9 @@ async function showTrade(commodity, stage) {
       text: main.map((r) => `${(100 * r.share).toFixed(1)}%`), textposition: "auto",
       marker: { color: "#6a8caf" }, hovertemplate: "%{y}: $%{x:,.0f}<extra></extra>",
     }], { xaxis: { title: { text: `${importer} imports, US$ (${main[0].year})` } }, margin: { t: 10, r: 20, b: 50, l: 60 } });
-    $("trade-note").textContent = `${importer} imports by partner, HS ${hs[0]}` +
+    $("trade-note").textContent = (shownStage === stage ? "" :
+      `No ${importer} trade data at the ${stage} stage; shown: the ${shownStage} stage. `) +
+      `${importer} imports by partner, HS ${hs[0]}` +
       (hs.length > 1 ? ` (also in the data: HS ${hs.slice(1).join(", ")})` : "") + "; source: BACI/Comtrade trade flows.";
   } catch (err) {
     Plotly.purge(el);
@@ -129,6 +146,10 @@ async function showRisk() {
 }
 
 async function main() {
+  for (const key of ["measure", "importer"]) {
+    const v = FS.param(key);
+    if (v && [...$(key).options].some((o) => o.value === v)) $(key).value = v;
+  }
   try {
     await loadCommodities();
   } catch (err) {

@@ -29,6 +29,7 @@ async function openRun(id) {
   $("error").classList.add("hidden");
   const run = await FS.api(`/api/runs/${encodeURIComponent(id)}`);
   CURRENT = run;
+  FS.setParams({ run: run.id });
   $("detail-box").classList.remove("hidden");
   $("detail-charts").classList.add("hidden");
   $("rerun-status").textContent = "";
@@ -120,7 +121,7 @@ async function main() {
   $("kind").addEventListener("change", loadRuns);
   $("compare").addEventListener("click", () => compare().catch((err) => FS.showError($("error"), err)));
   $("rerun").addEventListener("click", redraw);
-  const wanted = new URLSearchParams(location.search).get("run");
+  const wanted = FS.param("run");
   if (wanted) openRun(wanted).catch((err) => FS.showError($("error"), err));
 }
 main();

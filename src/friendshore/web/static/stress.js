@@ -7,13 +7,15 @@ let SCENARIOS = [], ORIGINAL_YAML = "";
 async function loadScenarios() {
   SCENARIOS = await FS.api("/api/scenarios");
   $("scenario").innerHTML = SCENARIOS.map((s) => `<option value="${FS.escapeHtml(s.name)}">${FS.escapeHtml(s.name)}</option>`).join("");
-  const wanted = new URLSearchParams(location.search).get("scenario");
+  const wanted = FS.param("scenario");
   if (wanted && SCENARIOS.some((s) => s.name === wanted)) $("scenario").value = wanted;
   await pickScenario();
 }
 
 async function pickScenario() {
   const s = SCENARIOS.find((x) => x.name === $("scenario").value);
+  if (!s) return;  // not loaded yet: loadScenarios picks once it is
+  FS.setParams({ scenario: s.name });
   $("description").textContent = `${s.description || ""} — ${s.shocks}; horizon ${s.horizon_months} months.`;
   $("draws").value = Math.min(s.draws, 20000);
   $("seed").value = "";
@@ -62,9 +64,10 @@ function show(out) {
 }
 
 async function main() {
-  try { await loadScenarios(); } catch (err) { FS.showError($("error"), err); return; }
+  // listen first: a choice made while the scenarios load must not be lost
   $("scenario").addEventListener("change", pickScenario);
   $("run").addEventListener("click", run);
   $("edit-toggle").addEventListener("click", () => $("editor").classList.toggle("hidden"));
+  try { await loadScenarios(); } catch (err) { FS.showError($("error"), err); }
 }
 main();
