@@ -248,7 +248,7 @@ def test_unknown_commodity_is_404_with_matches(client: TestClient) -> None:
 
 def test_risk_matches_cli(client: TestClient) -> None:
     body = client.get("/api/risk?commodity=gallium&commodity=cobalt").json()
-    assert body == cli_json("risk", "gallium", "cobalt")
+    assert body == cli_json("risk", "gallium", "cobalt", "--sort", "commodity")  # API order
     assert {r["commodity"] for r in body} == {"gallium", "cobalt"}
 
 

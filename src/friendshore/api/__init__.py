@@ -25,8 +25,8 @@ EXPORTS: dict[str, str] = {
     ),
     **dict.fromkeys(
         ["CALIBRATION_FIELDS", "calibration", "country_summary", "load_scenario", "run",
-         "run_stress", "runs", "scenario_names", "scenarios", "stress", "summarise_stress",
-         "sweep"],
+         "run_stress", "runs", "scenario_names", "scenario_yaml", "scenarios", "stress",
+         "summarise_stress", "sweep"],
         "_stress",
     ),
     **dict.fromkeys(

@@ -21,6 +21,8 @@ from ..invest.appraisal import Appraisal, appraise_project
 from ..invest.catalog import Catalog, Project, Waterfall, industry_of, load_catalog
 from ..invest.portfolio import Problem, Solution, benefits, greedy, pareto_front, solve_portfolio
 from ..invest.value import COUNTRIES, StrategicValue, scenario_library, strategic_value
+from ..progress import Progress, part
+from ..results import Result, appraisal_frame, plan_frame
 from ..scenario.controls import control_name
 from ..scenario.spec import Scenario, read_scenario_file
 from ..store import Store
@@ -63,36 +65,40 @@ def appraise(
     agreement: str | Path | None = None,
     assumptions: Mapping[str, Any] | None = None,
     store: Store | None = None,
-) -> dict[str, Any]:
+    progress: Progress = None,
+) -> Result:
     """Everything an investment officer needs on one project: cash flows, NPV/IRR/payback per
     country (announced case) and their Monte Carlo spread; its strategic value for the US and
     Japan over ``scenarios`` (default: the shipped library), computed exactly as ``plan``
     computes it; and the host's output, value added, imports, compensation and job-years from
     construction and operation (ripple). ``agreement`` (an id or YAML path) replaces the
-    shipped agreement with the same id."""
+    shipped agreement with the same id; ``progress`` is told the share done (the strategic
+    value's stress runs are most of it). ``to_frame()`` gives NPV, IRR and payback per
+    country: the announced case beside the Monte Carlo spread."""
     project = _catalog(catalog).get(project_id)
     a = Assumptions(assumptions)
     terms = {} if agreement is None else {(t := load_agreement(agreement)).id: t}
     app = appraise_project(project, draws=draws, seed=seed, assumptions=a, agreements=terms)
     out = app.summary()
     sv = _strategic_value([project], scenarios, {project.id: app.online_year["expected"]}, a,
-                          seed, store)
+                          seed, store, part(progress, 0.1, 0.95))
     out["scenarios"] = {name: sv.probabilities[name] for name in sv.scenarios}
     out["strategic"] = sv.summary(project.id)
     out["ripple"] = ripple_effects(project, a)
-    return out
+    return Result(out, title=f"{project.id}: {out['draws']:,} draws, "
+                             f"{', '.join(out['base'])}", frame=appraisal_frame)
 
 
 def _strategic_value(projects: Sequence[Project], scenarios: Sequence[str] | str | None,
                      online: Mapping[str, float], a: Assumptions, seed: int | None,
-                     store: Store | None) -> StrategicValue:
+                     store: Store | None, progress: Progress = None) -> StrategicValue:
     """Strategic value of ``projects`` over the scenario set: the one path appraise and plan
     share, so a project's figures agree between them (same scenarios, draws and seed)."""
     from ..network.build import build_network
 
     return strategic_value(list(projects), build_network(get_store(store), a),
                            scenarios=_scenarios(scenarios, a, store), assumptions=a, seed=seed,
-                           online_years=online)
+                           online_years=online, progress=progress)
 
 
 def ripple_effects(project: Project, assumptions: Assumptions | None = None) -> dict[str, Any]:
@@ -201,7 +207,8 @@ def plan(
     seed: int | None = None,
     assumptions: Mapping[str, Any] | None = None,
     store: Store | None = None,
-) -> dict[str, Any]:
+    progress: Progress = None,
+) -> Result:
     """Choose the portfolio that maximises the weighted US and Japanese benefit.
 
     Benefit = expected NPV (Monte Carlo) less expected support cost (price-floor top-ups,
@@ -210,7 +217,9 @@ def plan(
     catalog's dependencies and exclusivity groups, and the mutual-benefit floors and shares.
     ``capex_basis="expected"`` counts the funder's Monte Carlo mean outlay (overruns and
     deficits included) against the budget instead of the announced capex. Returns the
-    portfolio, the budget used, both benefits, the Pareto front and a greedy comparison.
+    portfolio, the budget used, both benefits, the Pareto front and a greedy comparison;
+    ``to_frame()`` gives one row per candidate project, chosen or not. ``progress`` is told
+    the share done (appraisals, strategic value, the MIP and the Pareto front).
     """
     if capex_basis not in ("announced", "expected"):
         raise ScenarioError(f"capex_basis must be 'announced' or 'expected', got {capex_basis!r}",
@@ -220,10 +229,14 @@ def plan(
     terms = load_agreement(agreement)
     n_draws = int(a["invest_plan_draws"] if draws is None else draws)
     # An agreement file with a shipped id (e.g. a copy with another spread) replaces it.
-    apps = {p.id: appraise_project(p, draws=n_draws, seed=seed, assumptions=a,
-                                   agreements={terms.id: terms}) for p in cat}
+    apps = {}
+    for k, p in enumerate(cat):
+        if progress:
+            progress(0.2 * k / len(cat.ids))
+        apps[p.id] = appraise_project(p, draws=n_draws, seed=seed, assumptions=a,
+                                      agreements={terms.id: terms})
     online = {pid: app.online_year["expected"] for pid, app in apps.items()}
-    sv = _strategic_value(list(cat), scenarios, online, a, seed, store)
+    sv = _strategic_value(list(cat), scenarios, online, a, seed, store, part(progress, 0.2, 0.8))
     excluded = _eligibility(cat, apps, terms, opt_out, sv)
 
     ids = cat.ids
@@ -264,8 +277,12 @@ def plan(
     )
     gap, limit = float(a["invest_mip_gap"]), float(a["invest_mip_time_limit"])
     best = solve_portfolio(problem, gap=gap, time_limit=limit)
+    if progress:
+        progress(0.85)
     front = pareto_front(problem, int(a["invest_pareto_points"] if pareto_points is None
                                       else pareto_points), gap=gap, time_limit=limit)
+    if progress:
+        progress(0.95)
     quick = greedy(problem)
     table = []
     for i, pid in enumerate(ids):
@@ -281,7 +298,7 @@ def plan(
             "ripple": ripple_effects(cat.get(pid), a),
             "strategic": sv.summary(pid),
         })
-    return {
+    out = {
         "portfolio": best.ids,
         "budget_used": best.budget_used,
         "budget": problem.budget,
@@ -303,6 +320,10 @@ def plan(
         "projects_detail": _contributions(problem, best, cat),
         "draws": n_draws,
     }
+    return Result(out, title=f"{len(best.ids)} of {len(ids)} projects, "
+                             f"US${best.budget_used / 1e9:,.1f}B of "
+                             f"US${problem.budget / 1e9:,.1f}B under {terms.id}",
+                  frame=plan_frame)
 
 
 def _contributions(problem: Problem, best: Solution, cat: Catalog) -> list[dict[str, Any]]:

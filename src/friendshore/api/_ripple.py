@@ -29,7 +29,7 @@ from ..iomodel.bridge import (
 from ..iomodel.gdp import COUNTRIES, GdpImpact, gdp_change, usd_per_unit
 from ..iomodel.gdp import _table as gdp_table
 from ..iomodel.tables import TABLES, IOTable, get_table
-from ..results import summarise
+from ..results import Result, summarise
 
 __all__ = ["GdpImpact", "first_use_industries", "gdp_change", "io_tables", "multipliers",
            "ripple", "stress_gdp"]
@@ -84,7 +84,7 @@ def ripple(
     year: int | None = None,
     level: int | None = None,
     assumptions: Assumptions | Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> Result:
     """Output, value added, imports and jobs induced by spending ``amount_usd`` in ``country``.
 
     ``phase="operation"``: the amount is final demand for the domestic output of ``industry``
@@ -92,6 +92,7 @@ def ripple(
     is spent on the construction industries (BEA 23; MIC 41xx weighted by their gross fixed
     capital formation), as when a plant or yard is built; ``industry`` names the project's
     industry and must exist. Totals include the initial spending (Type I: direct + indirect).
+    ``to_frame()`` gives the effects by industry (US$), largest output first.
     """
     if phase not in PHASES:
         raise ScenarioError(f"phase must be one of {PHASES}, got {phase!r}", path="phase")
@@ -120,7 +121,7 @@ def ripple(
     notes = list(t.notes) + ["jobs: no employment data in the shipped tables"]
     if t.currency == "JPY":
         notes.append(f"converted at {a['ripple_jpy_per_usd']} JPY/USD (ripple_jpy_per_usd)")
-    return {
+    return Result({
         "country": t.country, "industry": industry,
         **{f"industry_{k}": v[0] for k, v in t.name_columns([industry]).items()},
         "phase": phase, "amount_usd": float(amount_usd),
@@ -132,7 +133,13 @@ def ripple(
         "jobs": jobs,
         "by_industry": by.reset_index(drop=True),
         "notes": notes,
-    }
+    }, title=f"{t.country} {industry} {phase}, US${float(amount_usd):,.0f} "
+             f"({t.source} {t.year})", frame=_by_industry)
+
+
+def _by_industry(out: Mapping[str, Any]) -> pd.DataFrame:
+    """The tidy view of :func:`ripple`: its effects by industry."""
+    return out["by_industry"]
 
 
 def first_use_industries(country: str, commodity: str | None = None) -> pd.DataFrame:

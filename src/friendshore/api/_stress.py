@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
 
 from ..assumptions import Assumptions
 from ..disruption.engine import StressResult, run_scenario
@@ -22,7 +23,7 @@ from ..iomodel.enduse import whole_industry_share
 from ..network.build import build_network
 from ..network.build import calibration as network_calibration
 from ..network.checks import implied_nir
-from ..results import TAILS, summarise
+from ..results import TAILS, Result, summarise, summary_frame, sweep_frame
 from ..scenario.controls import control_name, control_scenarios
 from ..scenario.spec import Scenario, parse_scenario, read_scenario_file
 from ..store import Store, queries_atlas
@@ -38,6 +39,7 @@ __all__ = [
     "run_stress",
     "runs",
     "scenario_names",
+    "scenario_yaml",
     "scenarios",
     "stress",
     "summarise_stress",
@@ -128,6 +130,18 @@ def scenario_names(store: Store | None = None) -> list[str]:
     return [*scenario_library(), *_controls(store, Assumptions())]
 
 
+def scenario_yaml(name: str, store: Store | None = None) -> str:
+    """A scenario as a YAML template to copy and edit: a shipped file's own text (its comments
+    name the real event it models), anything else :func:`load_scenario` takes (a control in
+    force, a YAML path) dumped from the validated scenario. Either reads back as the same
+    scenario."""
+    files = scenario_library()
+    if name in files:
+        return files[name].read_text(encoding="utf-8")
+    return yaml.safe_dump(load_scenario(name, store=store).model_dump(mode="json"),
+                          sort_keys=False, allow_unicode=True)
+
+
 def load_scenario(
     scenario: str | Path | Mapping[str, Any] | Scenario,
     assumptions: Mapping[str, Any] | None = None,
@@ -197,20 +211,21 @@ def country_summary(result: StressResult, country: str) -> dict[str, dict[str, f
 
 def summarise_stress(
     result: StressResult, save: bool = False, store: Store | None = None
-) -> dict[str, Any]:
+) -> Result:
     """Summarise a :func:`run_stress` result per country of interest (what :func:`stress`
     returns), saving the run's inputs, seed and outputs in one transaction when ``save``.
 
     Callers that also need the per-draw arrays (charts, reports) run the scenario once with
     :func:`run_stress` and pass the result here.
     """
-    out: dict[str, Any] = {
+    out = Result({
         "scenario": result.scenario.name,
         "draws": result.draws,
         "seed": result.seed,
         "countries": {c: {**country_summary(result, c), **stress_gdp(result, c)}
                       for c in result.countries},
-    }
+    }, title=f"{result.scenario.name}: {result.draws:,} draws, seed {result.seed}, "
+             f"{', '.join(result.countries)}", frame=summary_frame)
     if save:
         inputs = {"scenario": result.scenario.model_dump(mode="json"),
                   "assumptions": result.assumptions,
@@ -230,7 +245,7 @@ def stress(
     store: Store | None = None,
     assumptions: Mapping[str, Any] | None = None,
     backend: str = "numpy",
-) -> dict[str, Any]:
+) -> Result:
     """Run a scenario and summarise it per country of interest.
 
     Returns ``{"scenario", "draws", "seed", "countries": {ISO3: {"shortfall_pct",
@@ -239,7 +254,8 @@ def stress(
     "gdp_whole_industry_share",
     "gdp_not_modelled"}}}`` (GDP from
     :func:`~.ripple.stress_gdp`; plus ``run_id`` when ``save``, the run's inputs, seed and
-    outputs then saved in one transaction). It is ``summarise_stress(run_stress(...))``.
+    outputs then saved in one transaction). It is ``summarise_stress(run_stress(...))``;
+    ``to_frame()`` gives one row per country and quantity.
     """
     st = get_store(store)
     scenario = load_scenario(scenario, assumptions, st)  # structure and distributions first
@@ -269,13 +285,14 @@ def sweep(
     assumptions: Mapping[str, Any] | None = None,
     scheduler: str | None = None,
     backend: str = "numpy",
-) -> dict[str, Any]:
+) -> Result:
     """Full 12-month restrictions by every major exporter with their GDP change per country
     (the dependent-output model, :func:`~.ripple.sweep_gdp`) and the commodities ranked by
     expected GDP change (see :func:`friendshore.disruption.sweep.run_sweep`); each ranking
     row adds ``whole_industry_share``, the share of the commodity's use on bridge rows that
     treat a whole industry as dependent (near 1: the GDP figure is an upper bound).
-    ``scheduler``: Dask, ``"local"`` or a scheduler address; ``backend``: numpy or cupy."""
+    ``scheduler``: Dask, ``"local"`` or a scheduler address; ``backend``: numpy or cupy;
+    ``to_frame()`` gives one row per country and scenario."""
     from ..disruption.sweep import run_sweep
     from ._ripple import sweep_gdp
 
@@ -288,4 +305,5 @@ def sweep(
             share = (whole_industry_share(country, row["commodity"])
                      if country in ("USA", "JPN") else None)
             row["whole_industry_share"] = share
-    return out
+    return Result(out, title=f"sweep: {out['scenario_count']} scenarios x {draws:,} draws, "
+                             f"{', '.join(out['ranking'])}", frame=sweep_frame)

@@ -18,7 +18,8 @@ import typer
 
 from .. import __version__
 from ..errors import FriendshoreError
-from ._common import console_err
+from ..progress import BUILD_PROGRESS
+from ._common import console_err, store_build_progress
 
 
 def _click_errors() -> tuple[type[Exception], ...]:
@@ -94,6 +95,7 @@ def main() -> None:
     and exits 0; a usage error prints click's usage line, hint and ``Error: …`` line on stderr and
     exits 2; a :class:`FriendshoreError` (bad input data or arguments) prints one line, exit 2.
     """
+    BUILD_PROGRESS.set(store_build_progress())  # the first build (10-18 s) shows a bar
     try:
         # Outside standalone mode click returns a ``typer.Exit``'s code instead of exiting
         # (``calibration``'s exit 1, ``--version``'s 0); commands themselves return None.

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ._common import console, console_err, print_json, print_table
+from ._common import OutOpt, console, console_err, export, print_json, print_table
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 
@@ -21,6 +21,7 @@ def _split(values: list[str] | None) -> list[str] | None:
 def ships(
     year: Annotated[int | None, typer.Option(
         "--year", help="One year (2014-2025); default: the latest.")] = None,
+    out: OutOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Ships built by country of building: GT delivered and share of world GT (UNCTAD), the
@@ -30,6 +31,7 @@ def ships(
     res = api.ships(year)
     y = int(year) if year is not None else res["latest_year"]
     table = res["table"][res["table"]["year"] == y]
+    export(table[["country", "year", "gt", "share"]], out)
     if as_json:
         console_err.print(f"note: {res['data_age']}", highlight=False)
         print_json(table[["country", "year", "gt", "share"]])
@@ -67,6 +69,7 @@ def defense(
     target: Annotated[float | None, typer.Option(
         "--target", help="Custom target in % of GDP (e.g. 3.5), with --by.")] = None,
     by: Annotated[int | None, typer.Option("--by", help="Year of the custom target.")] = None,
+    out: OutOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Military spending share of GDP (SIPRI), gap to target and required real growth."""
@@ -74,6 +77,7 @@ def defense(
 
     df = api.defense(_split(countries), target=None if target is None else target / 100,
                      target_year=by)
+    export(df, out)
     if as_json:
         print_json(df)
         return
@@ -102,6 +106,7 @@ def defense(
 def lng(
     importers: Annotated[list[str] | None, typer.Option(
         "--importers", help="ISO3 importers (comma-separated or repeated); default: all.")] = None,
+    out: OutOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """LNG supply security: supplier shares, import dependence, liquefaction capacity."""
@@ -110,6 +115,7 @@ def lng(
     from ..api import _alliance as api
 
     res = api.lng_security(_split(importers))
+    export(res["dependence"], out)
     if as_json:
         print_json({k: res[k] for k in ("year", "world_exports_bcm", "data_age", "dependence",
                                         "suppliers", "exporters", "capacity")})

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ._common import console, fmt, print_json, print_table
+from ._common import OutOpt, console, export, fmt, print_json, print_table
 
 JSON = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
@@ -15,11 +15,12 @@ data_app = typer.Typer(help="Manage the data store: load newer releases, show wh
                        no_args_is_help=True)
 
 
-def commodities(json: JSON = False) -> None:
+def commodities(out: OutOpt = None, json: JSON = False) -> None:
     """List commodity slugs, stages, units and the years with data."""
     from .. import api
 
     df = api.commodities()
+    export(df, out)
     if json:
         print_json(df)
         return
@@ -38,6 +39,7 @@ def supply(
     year: Annotated[int | None, typer.Option(help="Year (default: latest with data).")] = None,
     measure: Annotated[str, typer.Option(help="production | capacity | reserves")] = "production",
     source: Annotated[str | None, typer.Option(help="e.g. usgs-mcs-2025, iea-cm-2024")] = None,
+    out: OutOpt = None,
     json: JSON = False,
 ) -> None:
     """Countries supplying COMMODITY, largest first, with their shares."""
@@ -46,6 +48,7 @@ def supply(
     df = api.supply(commodity, stage=stage, year=year, measure=measure, source=source)
     a = df.attrs
     measure = a["measure"]  # 'exports' where a stage has trade flows only
+    export(df[["country", measure, "unit", "share"]], out)
     if json:
         print_json(df[["country", measure, "unit", "share"]])
         return
@@ -54,7 +57,10 @@ def supply(
         f" (countries + other countries); world total {fmt(a['world_total'])}"
         + ("; exporters' shares of world exports" if measure == "exports" else "")
         + (f"; series {a['series']}" if a.get("series") else "")
+        + (f"; PROJECTION ({a['source']} {a['scenario'].replace('_', ' ')} scenario), not "
+           "observed data" if a.get("scenario") else "")
     )
+    kind = f" · projection ({a['scenario'].replace('_', ' ')})" if a.get("scenario") else ""
     flags = {c: df[c].map({True: "yes", False: ""}) for c in ("estimated", "withheld")}
     print_table(
         df.assign(share=df["share"] * 100, world_share=df["world_share"] * 100, **flags).rename(
@@ -62,12 +68,24 @@ def supply(
         ),
         columns=["country", measure, "unit", "share %", "% of world total", "estimated",
                  "withheld"],
-        title=f"{a['commodity']} · {a['stage']} · {measure} · {a['year']}",
+        title=f"{a['commodity']} · {a['stage']} · {measure} · {a['year']}{kind}",
         caption=caption,
     )
 
 
-@data_app.command("ingest")
+def _ingest_help() -> str:
+    """The help of ``data ingest``, naming the current USGS release and where it is published."""
+    from ..readers.registry import MCS2026_WHERE
+
+    return ("Load PATH into the store in one transaction (all or nothing).\n\n"
+            f"USGS MCS 2026: {MCS2026_WHERE}.\n\n"
+            "Implausible data (negative quantities, duplicate rows, numbers not written as the "
+            "source writes them, a unit unlike its series', a missing year column, a country "
+            "above the world total) is refused naming file, row and field, exit 2, the store "
+            "unchanged.")
+
+
+@data_app.command("ingest", help=_ingest_help())
 def data_ingest(
     path: Annotated[Path, typer.Argument(help="File or release folder to load.")],
     source: Annotated[str, typer.Option("--source", help="Reader: usgs-mcs, iea, wgi, ...")],
@@ -77,11 +95,7 @@ def data_ingest(
              "world total); the warnings are kept and shown by 'data status'.")] = False,
     json: JSON = False,
 ) -> None:
-    """Load PATH into the store in one transaction (all or nothing).
-
-    Implausible data (negative quantities, duplicate rows, numbers not written as the source
-    writes them, a unit unlike its series', a missing year column, a country above the world
-    total) is refused naming file, row and field, exit 2, the store unchanged."""
+    """Load PATH into the store (help: :func:`_ingest_help`)."""
     from .. import api
 
     result = api.ingest(path, source, allow_warnings=allow_warnings)
@@ -95,13 +109,14 @@ def data_ingest(
 
 
 @data_app.command("status")
-def data_status(json: JSON = False) -> None:
+def data_status(out: OutOpt = None, json: JSON = False) -> None:
     """List loaded sources with their years, row counts and plausibility warnings."""
     import pandas as pd
 
     from .. import api
 
     df = api.data_status()
+    export(df, out)
     if json:
         print_json(df)
         return
@@ -120,12 +135,14 @@ def data_status(json: JSON = False) -> None:
 
 def controls(
     country: Annotated[str | None, typer.Option(help="Country imposing it, e.g. CHN.")] = None,
+    out: OutOpt = None,
     json: JSON = False,
 ) -> None:
     """Export bans, quotas and licensing in force (USGS MCS 2026 T4)."""
     from .. import api
 
     df = api.controls(country)
+    export(df, out)
     if json:
         print_json(df)
         return

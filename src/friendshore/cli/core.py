@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ._common import print_json, print_table
+from ._common import OutOpt, export, print_json, print_table
 
 
 def register(app: typer.Typer) -> None:
@@ -17,6 +17,7 @@ def register(app: typer.Typer) -> None:
         layer: Annotated[
             str | None, typer.Option(help="Only this layer (atlas, risk, stress, ripple, …).")
         ] = None,
+        out: OutOpt = None,
         as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     ) -> None:
         """Every named assumption: default value, unit, source and meaning."""
@@ -25,17 +26,10 @@ def register(app: typer.Typer) -> None:
         table = Assumptions().table()
         if layer:
             table = table[table["layer"] == layer]
+        export(table.drop(columns=["value", "overridden"]), out)
         if as_json:
             print_json(table.drop(columns=["value", "overridden"]))
             return
-        print_table(
-            table.assign(default=table["default"].map(_short), source=table["source"].map(_short)),
-            columns=["layer", "name", "default", "unit", "source"],
-            title=f"Named assumptions ({len(table)}); override with --set name=value",
-        )
-
-
-def _short(value: object, width: int = 40) -> str:
-    """A one-line rendering of a default (some are per-country or per-commodity tables)."""
-    text = str(value)
-    return text if len(text) <= width else text[: width - 1] + "…"
+        print_table(table, columns=["layer", "name", "default", "unit", "source"],
+                    keep=("name",),
+                    title=f"Named assumptions ({len(table)}); override with --set name=value")

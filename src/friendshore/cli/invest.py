@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from ..limits import MAX_DRAWS
-from ._common import console, parse_sets, print_json, print_table
+from ._common import OutOpt, console, export, parse_sets, print_json, print_table, progress
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 SetOpt = Annotated[list[str] | None, typer.Option(
@@ -23,11 +23,12 @@ def _bn(usd: float | None) -> str:
     return "—" if usd is None else f"{usd / 1e9:,.2f}"
 
 
-def projects(catalog: CatalogOpt = None, as_json: JsonOpt = False) -> None:
+def projects(catalog: CatalogOpt = None, out: OutOpt = None, as_json: JsonOpt = False) -> None:
     """List the candidate projects of the catalog with their public sources."""
     from ..api import _invest as api
 
     rows = api.projects(catalog)
+    export(rows, out)
     if as_json:
         print_json(rows)
         return
@@ -37,7 +38,7 @@ def projects(catalog: CatalogOpt = None, as_json: JsonOpt = False) -> None:
               "notice": r["notice_date"],
               "support": ",".join(k for k in (r["support"] or {}) if k != "source") or "—",
               "source": r["source_date"] + (" *" if r["source_note"] else "")} for r in rows]
-    print_table(table, title=f"{len(rows)} candidate projects",
+    print_table(table, title=f"{len(rows)} candidate projects", drop_first=("unit", "source"),
                 caption="capex in US$ billion; support: instruments (see appraise); "
                         "estimated figures are listed with --json; "
                         "* source: see its source_note (e.g. unverified URL)")
@@ -53,14 +54,18 @@ def appraise(
         "--agreement", help="Agreement YAML replacing the shipped one with its id.")] = None,
     scenarios: ScenariosOpt = None,
     sets: SetOpt = None,
+    out: OutOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """One project on one page: cash flows (NPV, IRR, payback per country with Monte Carlo),
     strategic value for the US and Japan over the scenario set, and jobs and value added."""
     from ..api import _invest as api
 
-    res = api.appraise(project_id, draws=draws, seed=seed, scenarios=scenarios,
-                       catalog=catalog, agreement=agreement, assumptions=parse_sets(sets))
+    with progress(f"appraise {project_id}") as bar:
+        res = api.appraise(project_id, draws=draws, seed=seed, scenarios=scenarios,
+                           catalog=catalog, agreement=agreement, assumptions=parse_sets(sets),
+                           progress=bar)
+    export(res.to_frame(), out)
     if as_json:
         print_json(res)
         return
@@ -70,7 +75,8 @@ def appraise(
         mc = res["monte_carlo"][country]
         rows.append({"country": country, "npv_bn": base["npv"] / 1e9,
                      "npv_p5_bn": mc["npv"]["p5"] / 1e9, "npv_mean_bn": mc["npv"]["mean"] / 1e9,
-                     "npv_p95_bn": mc["npv"]["p95"] / 1e9, "irr": base["irr"],
+                     "npv_p95_bn": mc["npv"]["p95"] / 1e9,
+                     "IRR %": None if base["irr"] is None else 100 * base["irr"],
                      "payback_years": base["payback_years"]})
     online = res["online_year"]
     print_table(rows, title=f"Appraisal of {project_id}",
@@ -92,7 +98,7 @@ def _print_support(sup: dict[str, Any]) -> None:
         console.print("No payer: a market-price offtake moves no money.", highlight=False)
     print_table([{"payer": c, "base": sup["cost_base"].get(c, 0.0) / 1e9,
                   "mean": d["mean"] / 1e9, "p5": d["p5"] / 1e9, "p50": d["p50"] / 1e9,
-                  "p95": d["p95"] / 1e9, "P(pays)": d["p_pays"]}
+                  "p95": d["p95"] / 1e9, "P(pays) %": 100 * d["p_pays"]}
                  for c, d in sup["cost"].items()],
                 title="Payer's cost (present value, US$B)",
                 caption="announced case and Monte Carlo; net of fees and upside received; it "
@@ -185,6 +191,7 @@ def plan(
     plot: Annotated[Path | None, typer.Option(
         "--plot", help="Write the Pareto front to this PNG.")] = None,
     sets: SetOpt = None,
+    out: OutOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Choose the portfolio that benefits both countries most, with the US-Japan Pareto front."""
@@ -192,11 +199,14 @@ def plan(
     from ..invest.value import COUNTRIES
 
     floors = {k: v for k, v in (("USA", floor_usa), ("JPN", floor_jpn)) if v is not None}
-    res = api.plan(catalog, budget, scenarios, agreement=agreement, annual_cap=annual_cap,
-                   floors=floors, shares={"JPN": share_jpn} if share_jpn is not None else None,
-                   opt_out=opt_out, capex_basis=capex_basis, assumptions=parse_sets(sets))
+    with progress("plan") as bar:
+        res = api.plan(catalog, budget, scenarios, agreement=agreement, annual_cap=annual_cap,
+                       floors=floors, shares={"JPN": share_jpn} if share_jpn is not None
+                       else None, opt_out=opt_out, capex_basis=capex_basis,
+                       assumptions=parse_sets(sets), progress=bar)
     if plot is not None:
         pareto_plot(res, plot)
+    export(res.to_frame(), out)
     if as_json:
         print_json(res)
         return

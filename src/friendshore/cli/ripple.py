@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from ._common import OutOpt
+
 JSON = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 COUNTRY = Annotated[str, typer.Option("--country", help="USA (BEA), JPN (MIC 2015) or WIOD.")]
 YEAR = Annotated[int | None, typer.Option(help="BEA table year: 2017, 2022 or 2023.")]
@@ -23,14 +25,16 @@ def ripple(
     level: LEVEL = None,
     top: Annotated[int, typer.Option(help="Industries shown in the table.")] = 10,
     set_: SET = None,
+    out_file: OutOpt = None,
     json: JSON = False,
 ) -> None:
     """Output, value added, imports and jobs induced by spending AMOUNT (IO ripple effect)."""
     from ..api._ripple import ripple as run
-    from ._common import console, fmt, parse_sets, print_json, print_table
+    from ._common import console, export, fmt, parse_sets, print_json, print_table
 
     out = run(country, industry, amount, phase, year=year, level=level,
               assumptions=parse_sets(set_))
+    export(out.to_frame(), out_file)
     if json:
         print_json(out)
         return
@@ -50,14 +54,16 @@ def multipliers(
     year: YEAR = None,
     level: LEVEL = None,
     set_: SET = None,
+    out: OutOpt = None,
     json: JSON = False,
 ) -> None:
     """Type I output, value-added, import and compensation multipliers by industry."""
     from ..api._ripple import multipliers as mult
-    from ._common import parse_sets, print_json, print_table
+    from ._common import export, parse_sets, print_json, print_table
 
     df = mult(country, year=year, level=level, assumptions=parse_sets(set_))
     df = df.reset_index()
+    export(df, out)
     if json:
         print_json(df)
         return
@@ -68,13 +74,15 @@ def multipliers(
 def first_use(
     commodity: Annotated[str | None, typer.Argument(help="Commodity slug (default: all).")] = None,
     country: Annotated[str, typer.Option("--country", help="USA or JPN.")] = "USA",
+    out: OutOpt = None,
     json: JSON = False,
 ) -> None:
     """First-use industries of a commodity (bridge shares, estimate flags, sources)."""
     from ..api._ripple import first_use_industries
-    from ._common import print_json, print_table
+    from ._common import export, print_json, print_table
 
     df = first_use_industries(country, commodity)
+    export(df, out)
     if json:
         print_json(df)
         return

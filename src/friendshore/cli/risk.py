@@ -6,10 +6,11 @@ from typing import Annotated
 
 import typer
 
+from ._common import OutOpt
+
 JSON = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-#: Console width below which the table drops the columns in ``_WIDE_ONLY``.
-_WIDE = 120
-_WIDE_ONLY = ("year", "unit", "world", "hhi", "top_share", "allied_share")
+#: The columns the table drops first where the terminal is too narrow for all.
+_WIDE_ONLY = ("world", "unit", "year", "allied_share", "top_share", "hhi")
 _PCT = ("top_share", "china_share", "allied_share", "us_net_import_reliance")
 
 
@@ -18,18 +19,32 @@ def risk(
         list[str] | None, typer.Argument(help="Commodity slugs or names (default: all).")
     ] = None,
     year: Annotated[int | None, typer.Option(help="Production year (default: latest).")] = None,
+    sort: Annotated[str, typer.Option(
+        "--sort", help="Field to sort by: numbers largest first, text A-Z (e.g. commodity, "
+                       "hhi, china_share; default: EU supply risk, most critical first).")]
+    = "eu_supply_risk",
     set_: Annotated[
         list[str] | None,
         typer.Option("--set", help="Override an assumption: NAME=VALUE or NAME.SLUG=VALUE."),
     ] = None,
+    out: OutOpt = None,
     json: JSON = False,
 ) -> None:
-    """Supply-risk metrics, one row per commodity x stage (HHI, WGI-weighted HHI, shares,
-    US and Japan import reliance, EU supply risk)."""
-    from ..api._risk import RISK_JSON_FIELDS, risk
-    from ._common import console, fmt, parse_sets, print_json
+    """Supply-risk metrics, one row per commodity x stage, most critical first (HHI,
+    WGI-weighted HHI, shares, US and Japan net import reliance, EU supply risk)."""
+    import pandas as pd
 
+    from ..api._risk import RISK_JSON_FIELDS, risk
+    from ..errors import UnknownNameError
+    from ._common import export, fmt, parse_sets, print_json, print_table
+
+    if sort not in RISK_JSON_FIELDS:
+        raise UnknownNameError("field", sort, RISK_JSON_FIELDS, where="--sort")
     df = risk(commodities or None, year=year, assumptions=parse_sets(set_))
+    numeric = pd.api.types.is_numeric_dtype(df[sort])
+    df = df.sort_values(sort, ascending=not numeric, na_position="last",
+                        kind="stable").reset_index(drop=True)  # ties in the API's order
+    export(df[RISK_JSON_FIELDS], out)
     if json:
         print_json(df[RISK_JSON_FIELDS])
         return
@@ -50,42 +65,28 @@ def risk(
             df["eu_supply_risk_ec2017"], df["eu_sr_bottleneck"].fillna(False), strict=True)],
     )
     headers = {
-        "commodity": "commodity", "stage": "stage", "year": "year", "unit": "unit",
-        "world": "world prod.", "hhi": "hhi", "hhi_wgi": "hhi·wgi", "top": "top",
-        "top_share": "top%", "china_share": "CHN%", "allied_share": "ally%",
-        "us_net_import_reliance": "US NIR%", "jpn_import_reliance": "JP NIR%", "eu_sr": "EU SR",
-        "eu_sr_ec": "EU SR EC17",
+        "commodity": "commodity", "stage": "stage", "eu_sr": "EU SR", "eu_sr_ec": "EU SR EC17",
+        "hhi_wgi": "HHI·WGI", "top": "top", "china_share": "CHN %",
+        "us_net_import_reliance": "US NIR %", "jpn_import_reliance": "JP NIR %",
+        "hhi": "HHI", "top_share": "top %", "allied_share": "allies %", "year": "year",
+        "unit": "unit", "world": "world prod.",
     }
-    if console.width < _WIDE:  # narrow terminal or pipe: the columns that matter most
-        headers = {k: v for k, v in headers.items() if k not in _WIDE_ONLY}
-    _render(show, headers, title=f"Supply risk ({len(df)} commodity x stage rows)",
-            caption="— = not available from the data. hhi 0–1; hhi·wgi and EU SR 0–10 (EC 2017 "
-                    "CRM method): EU SR on global supply, EU SR EC17 weighted by EU import "
-                    "reliance and EU sourcing (* the commodity's bottleneck stage); shares are "
-                    "of listed producers; JP NIR% > a lower bound (Japan's production is at "
-                    "most the IEA series' rest of world). Formulas: docs/risk.md."
-                    + ("\n† no production data by country: shares are exporters' shares of "
-                       "world exports (BACI, gross weight), world prod. —"
-                       if exported.any() else ""))
-
-
-def _render(show, headers: dict[str, str], *, title: str, caption: str) -> None:
-    """Print preformatted text columns as a compact rich table that never truncates a cell."""
-    from rich import box
-    from rich.table import Table
-
-    from ._common import console
-
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, title=title,
-                  caption=caption)
-    for col, head in headers.items():
-        left = not show[col].str.match(r"^[-\d.,—%*>]*$").all()
-        width = max([len(head), *show[col].str.len()])
-        table.add_column(head, justify="left" if left else "right", no_wrap=True,
-                         min_width=width)
-    for rec in show[list(headers)].itertuples(index=False):
-        table.add_row(*rec)
-    console.print(table)
+    print_table(show, columns=headers, keep=("commodity", "stage"), drop_first=_WIDE_ONLY,
+                title=f"Supply risk ({len(df)} commodity x stage rows, by {sort})",
+                caption="— not available from the data. EU SR: EU supply risk, 0–10, on "
+                        "global supply (European Commission 2017 critical raw materials "
+                        "method); EU SR EC17: the same weighted by EU import reliance and EU "
+                        "sourcing (* the commodity's bottleneck stage). HHI: "
+                        "Herfindahl–Hirschman index of producer shares, 0–1; HHI·WGI: HHI "
+                        "weighted by the World Bank Worldwide Governance Indicators, 0–10. "
+                        "top: largest producer (ISO3). Shares, % of listed producers: top, "
+                        "China (CHN), allies. NIR: net import reliance, % of apparent "
+                        "consumption (US: USGS; JP: from trade, '>' a lower bound since "
+                        "Japan's production is at most the IEA series' rest of world). "
+                        "Formulas: docs/risk.md."
+                        + ("\n† no production data by country: shares are exporters' shares "
+                           "of world exports (BACI, gross weight), world prod. —"
+                           if exported.any() else ""))
 
 
 def _num(value: float, digits: int) -> str:
@@ -99,13 +100,15 @@ def import_sources(
     stage: Annotated[str | None, typer.Option(help="mine | refine | component")] = None,
     year: Annotated[int | None, typer.Option(help="Trade year (default: latest).")] = None,
     source: Annotated[str | None, typer.Option(help="Trade source, e.g. comtrade-2024.")] = None,
+    out: OutOpt = None,
     json: JSON = False,
 ) -> None:
     """Where COUNTRY imports COMMODITY from (share of import value), largest first."""
     from ..api._risk import import_sources
-    from ._common import print_json
+    from ._common import export, print_json, print_table
 
     df = import_sources(country, commodity, stage=stage, year=year, source=source)
+    export(df, out)
     if json:
         print_json(df)
         return
@@ -115,8 +118,9 @@ def import_sources(
         tonnes=df["quantity"].map(lambda v: _num(v, 1)),
         share=(df["share"] * 100).map(lambda v: _num(v, 1)),
     )
-    _render(show, {"stage": "stage", "year": "year", "hs6": "HS6", "exporter": "exporter",
-                   "musd": "M USD", "tonnes": "t", "share": "share %"},
+    print_table(show, columns={"stage": "stage", "year": "year", "hs6": "HS6",
+                               "exporter": "exporter", "musd": "M USD", "tonnes": "t",
+                               "share": "share %"},
             title=f"{country.upper()} imports of {commodity}",
             caption="Share of import value. HS 811292 groups Ga, Ge, In, Nb, Re and V; "
                     "850511 is permanent magnets. Source: trade_flows (default BACI 2024).")

@@ -3,14 +3,24 @@ and ``calibration``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ..limits import MAX_DRAWS
-from ._common import console, console_err, parse_sets, print_json, print_table
+from ._common import (
+    OutOpt,
+    console,
+    console_err,
+    export,
+    parse_sets,
+    print_json,
+    print_table,
+    progress,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 JSON = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 COUNTRIES = Annotated[
@@ -20,21 +30,11 @@ COUNTRIES = Annotated[
 #: Short table labels of the summary keys (the JSON keeps the full names).
 LABELS = {"shortfall_pct": "short %", "shortfall_t": "short (t)", "price_multiplier": "price x",
           "price_multiplier_avg": "price avg", "stockpile_months": "stock mo",
-          "gdp_change_usd": "GDP US$ m"}
+          "gdp_change_usd": "GDP US$ m", "gdp_change_pct": "GDP %"}
 
 runs_app = typer.Typer(help="Saved stress runs.", no_args_is_help=True)
-
-
-@contextmanager
-def _progress(label: str) -> Iterator[Callable[[float], None]]:
-    """A rich progress bar on stderr (stdout stays clean for --json); yields the callback."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
-                  TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
-                  console=console_err, transient=True) as bar:
-        task = bar.add_task(label, total=1.0)
-        yield lambda fraction: bar.update(task, completed=fraction)
+scenarios_app = typer.Typer(help="The shipped scenario library: list, or show one as YAML.",
+                            invoke_without_command=True)
 
 
 def _countries(text: str | None) -> list[str] | None:
@@ -43,15 +43,15 @@ def _countries(text: str | None) -> list[str] | None:
 
 
 
-def _summary_rows(out: dict[str, Any]) -> list[dict[str, Any]]:
-    rows = []
-    for country, stats in out["countries"].items():
-        for quantity, s in stats.items():
-            if isinstance(s, dict):  # summaries; GDP extras (lists, None) are shown apart
-                scale = 1e-6 if quantity == "gdp_change_usd" else 1.0  # US$ millions
-                rows.append({"country": country, "quantity": LABELS.get(quantity, quantity),
-                             **{k: v * scale for k, v in s.items()}})
-    return rows
+def _summary_rows(out: dict[str, Any]) -> pd.DataFrame:
+    """The summaries of a stress output as table rows: short labels, GDP in US$ millions (the
+    GDP extras, channels and methods, are mappings too but no summaries: shown apart)."""
+    from ..results import STATS, summary_frame
+
+    rows = summary_frame(out)
+    scale = rows["quantity"].map({"gdp_change_usd": 1e-6}).fillna(1.0)
+    return rows.assign(quantity=rows["quantity"].map(lambda q: LABELS.get(q, q)),
+                       **{k: rows[k] * scale for k in STATS})
 
 
 def _print_gdp(out: dict[str, Any]) -> None:
@@ -59,7 +59,8 @@ def _print_gdp(out: dict[str, Any]) -> None:
     rows = [{"country": country, **row} for country, stats in out["countries"].items()
             for row in stats.get("top_industries") or []]
     if rows:
-        print_table(rows, title="Top industries by GDP change (USD, mean over draws)")
+        print_table(rows, title="Top industries by GDP change (USD, mean over draws)",
+                    drop_first=("name_ja", "table"))
     for country, stats in out["countries"].items():
         if stats.get("gdp_not_modelled"):
             console.print(f"[dim]{country}: no GDP model for "
@@ -76,22 +77,25 @@ def stress(
     set_: Annotated[list[str] | None, typer.Option(
         "--set", help="Override a named assumption: name=value (repeatable).")] = None,
     backend: Annotated[str, typer.Option(help="numpy or cupy (GPU, optional).")] = "numpy",
+    out_file: OutOpt = None,
     json: JSON = False,
 ) -> None:
     """Run SCENARIO: shortfall, price and stockpile cover per country of interest."""
     from .. import api
 
-    with _progress(f"stress {scenario}") as progress:
+    with progress(f"stress {scenario}") as bar:
         out = api.stress(scenario, draws=draws, seed=seed, countries=_countries(countries),
-                         save=save, progress=progress, assumptions=parse_sets(set_),
+                         save=save, progress=bar, assumptions=parse_sets(set_),
                          backend=backend)
+    export(out.to_frame(), out_file)
     if json:
         print_json(out)
         return
     caption = "short %: shortfall as % of demand over the horizon; short (t): in the market's " \
               "unit; price x: peak month; price avg: mean over the horizon's months; stock " \
               "mo: stockpile left, months of demand; GDP US$ m: value added over the horizon " \
-              "(negative = loss; priced on short % and price avg); cvar95: mean of the worst " \
+              "(negative = loss; priced on short % and price avg); GDP %: the same as % of " \
+              "GDP; cvar95: mean of the worst " \
               "5 % (lowest for stock mo and GDP)"
     if "run_id" in out:
         caption += f"; saved as run {out['run_id']}"
@@ -100,11 +104,15 @@ def stress(
     _print_gdp(out)
 
 
-def scenarios(json: JSON = False) -> None:
-    """List the shipped scenarios."""
+@scenarios_app.callback()
+def scenarios(ctx: typer.Context, out: OutOpt = None, json: JSON = False) -> None:
+    """List the shipped scenarios; ``scenarios show NAME`` prints one as a YAML template."""
     from .. import api
 
+    if ctx.invoked_subcommand is not None:
+        return
     rows = api.scenarios()
+    export(rows, out)
     if json:
         print_json(rows)
         return
@@ -113,43 +121,65 @@ def scenarios(json: JSON = False) -> None:
                          "horizon_months"],
                 title="Shipped scenarios",
                 caption="in force: a control in force per USGS MCS 2026 T4 (friendshore "
-                        "controls)")
+                        "controls). A template of your own: friendshore scenarios show NAME > "
+                        "my-scenario.yaml, edit it, then friendshore stress my-scenario.yaml")
+
+
+@scenarios_app.command("show")
+def scenarios_show(
+    name: Annotated[str, typer.Argument(help="Shipped scenario name or a YAML file.")],
+) -> None:
+    """Print scenario NAME as YAML, a template to edit: ``friendshore scenarios show NAME >
+    my-scenario.yaml``, then ``friendshore stress my-scenario.yaml``."""
+    from .. import api
+
+    print(api.scenario_yaml(name), end="")
 
 
 @runs_app.command("list")
-def runs_list(json: JSON = False) -> None:
+def runs_list(out: OutOpt = None, json: JSON = False) -> None:
     """List saved runs, newest first."""
     from .. import api
 
     rows = api.runs()
+    export(rows, out)
     if json:
         print_json(rows)
         return
     if not rows:
         console.print("no saved runs (use --save)")
         return
-    print_table(rows, title="Saved runs")
+    print_table([{**r, "created_at": r["created_at"][:19]} for r in rows], title="Saved runs",
+                caption="created_at: UTC, to the second; friendshore runs show ID for one run")
 
 
 @runs_app.command("show")
 def runs_show(
     run_id: Annotated[str, typer.Argument(help="Run id from `friendshore runs list`.")],
+    out: OutOpt = None,
     json: JSON = False,
 ) -> None:
     """Show one saved run: its inputs and outputs."""
     from .. import api
+    from ..results import plan_frame, summary_frame
 
     row = api.run(run_id)
+    export({"stress": summary_frame, "plan": plan_frame}[row["kind"]](row["outputs"]), out)
     if json:
         print_json(row)
         return
+    import yaml
+
     console.print(f"[bold]{row['id']}[/] · {row['kind']} · {row['name']} · seed {row['seed']} · "
-                  f"{row['created_at']} · friendshore {row['version']}")
+                  f"{row['created_at']} · friendshore {row['version']}", highlight=False)
+    console.rule("Inputs (YAML; the scenario block runs again as a scenario file)")
+    print(yaml.safe_dump(row["inputs"], sort_keys=False, allow_unicode=True), end="")
+    console.rule("Outputs")
     outputs = row["outputs"]
-    if "countries" in outputs and isinstance(outputs["countries"], dict):
-        print_table(_summary_rows(outputs), title="Outputs")
+    if row["kind"] == "stress":
+        print_table(_summary_rows(outputs), title=f"{row['name']} · {outputs['draws']:,} draws")
     else:
-        print_json(outputs)
+        print_table(plan_frame(outputs), title=f"{row['name']}: projects")
 
 
 def sweep(
@@ -162,14 +192,16 @@ def sweep(
              "tcp://host:8786 (needs the sweep extra).")] = None,
     backend: Annotated[str, typer.Option(help="numpy or cupy (GPU, optional).")] = "numpy",
     top: Annotated[int, typer.Option(help="Rows per country in the table.")] = 15,
+    out_file: OutOpt = None,
     json: JSON = False,
 ) -> None:
     """Full 12-month restriction by every exporter with >= 10 % of world supply, ranked."""
     from .. import api
 
-    with _progress("sweep") as progress:
+    with progress("sweep") as bar:
         out = api.sweep(draws=draws, seed=seed, countries=_countries(countries),
-                        progress=progress, scheduler=scheduler, backend=backend)
+                        progress=bar, scheduler=scheduler, backend=backend)
+    export(out.to_frame(), out_file)
     if json:
         print_json(out)
         return
@@ -205,7 +237,7 @@ def _pp(value: float | None, bound: str | None = None) -> str:
     return f"{bound or ''}{100 * value:.0f}"
 
 
-def calibration(json: JSON = False) -> None:
+def calibration(out: OutOpt = None, json: JSON = False) -> None:
     """The network's implied net import reliance, clip((D - P) / D, 0, 1), against USGS MCS
     Fig2 (US) and BACI trade (Japan), per commodity and stage; exit 1 if a commodity not
     listed as uncalibrated is more than the tolerance off."""
@@ -214,6 +246,7 @@ def calibration(json: JSON = False) -> None:
 
     df = api.calibration()
     failing = df[df["status"].notna() & ~df["status"].isin(["ok", "uncalibrated"])]
+    export(df[api.CALIBRATION_FIELDS], out)
     if json:
         print_json(df[api.CALIBRATION_FIELDS])
     else:
@@ -245,6 +278,6 @@ def register(app: typer.Typer) -> None:
     """Add this layer's commands to ``app``."""
     app.command("stress")(stress)
     app.command("calibration")(calibration)
-    app.command("scenarios")(scenarios)
+    app.add_typer(scenarios_app, name="scenarios")
     app.add_typer(runs_app, name="runs")
     app.command("sweep")(sweep)

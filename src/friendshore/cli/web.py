@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..limits import MAX_DRAWS
-from ._common import console, console_err, parse_sets, print_json
+from ._common import console, parse_sets, print_json, progress
 
 
 def register(app: typer.Typer) -> None:
@@ -51,9 +51,10 @@ def register(app: typer.Typer) -> None:
         from ..reports.render import write_report
 
         chosen = [c.strip().upper() for c in countries.split(",")] if countries else None
-        with console_err.status(f"running {scenario} and writing the report…"):
+        with progress(f"report {scenario}") as bar:
             written = write_report(scenario, out, pdf=pdf, draws=draws, seed=seed,
-                                   countries=chosen, assumptions=parse_sets(sets) or None)
+                                   countries=chosen, assumptions=parse_sets(sets) or None,
+                                   progress=bar)
         if as_json:
             print_json(written)
         else:

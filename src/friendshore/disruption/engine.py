@@ -29,7 +29,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -39,6 +39,7 @@ from ..conventions.countries import group_members
 from ..errors import FriendshoreError, ScenarioError, UnknownNameError
 from ..network.build import stockpile_months, stockpile_settings
 from ..network.supply import SupplyNetwork
+from ..results import Tidy
 from ..scenario.sampling import sample_scenario
 from ..scenario.spec import (
     STAGES,
@@ -54,6 +55,9 @@ from ..scenario.spec import (
 )
 from .backend import get_backend, to_numpy
 from .steps import Allocator, fill, market_step
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["StressResult", "cover_weights", "demand_weights", "dormant_capacity", "run_scenario"]
 
@@ -90,8 +94,8 @@ def cover_weights(
     return out
 
 
-@dataclass
-class StressResult:
+@dataclass(repr=False)
+class StressResult(Tidy):
     """Per-draw outcomes of one scenario for each country of interest and involved market.
 
     Arrays are numpy, shaped (draws, markets, countries) unless noted:
@@ -128,6 +132,27 @@ class StressResult:
     stock_chains: tuple[tuple[int, ...], ...] = ()
     #: (markets, countries) annual production before the shocks (None: not recorded)
     base_production: np.ndarray | None = None
+
+    def headline(self) -> str:
+        """Scenario, draws, seed, countries and markets in one line (the notebook repr)."""
+        return (f"{self.scenario.name}: {self.draws:,} draws, seed {self.seed}, "
+                f"{', '.join(self.countries)}; {', '.join(f'{c}/{s}' for c, s in self.markets)}")
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per draw, market and country: shortfall (t, share 0..1 of demand), price
+        multipliers (peak and mean over the horizon) and stockpile months left."""
+        import pandas as pd
+
+        shape = self.shortfall_t.shape
+        index = pd.MultiIndex.from_product(
+            [range(shape[0]), [f"{c}/{s}" for c, s in self.markets], self.countries],
+            names=["draw", "market", "country"])
+        columns = {"shortfall_t": self.shortfall_t, "shortfall_share": self.shortfall_share,
+                   "price_multiplier": self.price_multiplier[:, :, None],
+                   "price_multiplier_avg": self.price_multiplier_avg[:, :, None],
+                   "stockpile_months": self.stockpile_months}
+        return pd.DataFrame({k: np.broadcast_to(v, shape).ravel() for k, v in columns.items()},
+                            index=index).reset_index()
 
     def domestic_share(self, country: str) -> dict[tuple[str, str], float]:
         """Per market, the country's base production over its base demand (0 without

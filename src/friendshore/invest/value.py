@@ -21,7 +21,7 @@ Runs are cached per (network, scenario, project capacity, draws, seed).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -201,8 +201,10 @@ def strategic_value(
     draws: int | None = None,
     seed: int | None = None,
     online_years: Mapping[str, float] | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> StrategicValue:
-    """Relief and avoided GDP loss of each project over ``scenarios`` (default: the library)."""
+    """Relief and avoided GDP loss of each project over ``scenarios`` (default: the library),
+    telling ``progress`` the share of scenarios done."""
     a = assumptions or Assumptions()
     if scenarios is None:
         scenarios = {name: read_scenario_file(path) for name, path in scenario_library().items()}
@@ -216,7 +218,9 @@ def strategic_value(
     relief: dict[str, list[float]] = {p.id: [] for p in projects}
     avoided: dict[str, dict[str, dict[str, dict]]] = {p.id: {} for p in projects}
     probs = {name: scenario_probability(name, a) for name in scenarios}
-    for name, shipped in scenarios.items():
+    for k, (name, shipped) in enumerate(scenarios.items()):
+        if progress:
+            progress(k / len(scenarios))
         # The run's overrides reach the engine too; the scenario's own settings win.
         scn = shipped.model_copy(update={"assumptions": {**a.overrides, **shipped.assumptions}})
         base = _run(scn, network, n, s_seed)
@@ -249,6 +253,8 @@ def strategic_value(
                     if res is not None:
                         _record(avoided[p.id].setdefault(name, {}), country, p, base, res, m,
                                 c, cut)
+    if progress:
+        progress(1.0)
     return StrategicValue(
         scenarios=list(scenarios),
         probabilities=probs,

@@ -14,13 +14,20 @@ and a ``shipped()`` function listing the package files it loads on first use.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from types import ModuleType
 
 from ..errors import UnknownNameError
 
-__all__ = ["READERS", "load_shipped", "reader"]
+__all__ = ["MCS2026_WHERE", "READERS", "load_shipped", "reader"]
 
 #: source key -> module under friendshore.ingest
+#: Where to get USGS MCS 2026: the file to pass to ``data ingest`` and where USGS publishes it
+#: (here, not in the reader, so ``data ingest --help`` loads no pandas).
+MCS2026_WHERE = ("MCS2026_Commodities_Data.csv (with its trends/ tables) from the USGS MCS 2026 "
+                 "data release, doi 10.5066/P1WKQ63T: https://doi.org/10.5066/P1WKQ63T "
+                 "(ScienceBase)")
+
 READERS: dict[str, str] = {
     "usgs-mcs": "usgs_mcs",
     "iea": "iea",
@@ -42,9 +49,13 @@ def reader(kind: str) -> ModuleType:
     return importlib.import_module(f"friendshore.readers.{READERS[kind]}")
 
 
-def load_shipped(store) -> None:
-    """Load every shipped dataset into ``store`` (inside the caller's transaction)."""
-    for kind in READERS:
-        mod = reader(kind)
-        for path in mod.shipped():
-            mod.load(store, path)
+def load_shipped(store, progress: Callable[[float], None] | None = None) -> None:
+    """Load every shipped dataset into ``store`` (inside the caller's transaction), telling
+    ``progress`` the share of files loaded (0 first, 1 last)."""
+    todo = [(mod, path) for mod in map(reader, READERS) for path in mod.shipped()]
+    for k, (mod, path) in enumerate(todo):
+        if progress:
+            progress(k / len(todo))
+        mod.load(store, path)
+    if progress:
+        progress(1.0)

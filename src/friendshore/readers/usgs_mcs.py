@@ -685,7 +685,11 @@ def _read(path: str | Path) -> tuple[dict[str, pd.DataFrame], str]:
     """Tables and edition read from a release folder or one of its CSVs, in either format."""
     path = Path(path)
     if not path.exists():
-        raise IngestError("no such file or folder", file=str(path))
+        from .registry import MCS2026_WHERE
+
+        retired = ("; USGS publishes no MCS2026_World_Data.csv: MCS 2026 is " + MCS2026_WHERE
+                   if path.match("*MCS2026_World_Data*") else "")
+        raise IngestError("no such file or folder" + retired, file=str(path))
     edition = _long_format(path)
     if edition is not None:
         from . import usgs_mcs2026

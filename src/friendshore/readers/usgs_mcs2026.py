@@ -58,8 +58,8 @@ from ._csv import (
     require_columns,
 )
 
-__all__ = ["COLUMNS", "edition_of", "is_long_file", "read_controls", "read_fig3", "read_long",
-           "read_release", "read_t6", "read_t7"]
+__all__ = ["COLUMNS", "edition_of", "is_long_file", "read_controls", "read_fig3",
+           "read_long", "read_release", "read_t6", "read_t7"]
 
 #: Columns of the long file the reader needs.
 COLUMNS = ["MCS chapter", "Section", "Commodity", "Country", "Statistics", "Statistics_detail",

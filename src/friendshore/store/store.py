@@ -39,6 +39,7 @@ import platformdirs
 from .. import __version__
 from ..errors import StoreError, UnknownNameError
 from ..limits import STORE_IDLE_CLOSE_S, STORE_LOCK_WAIT_S
+from ..progress import BUILD_PROGRESS
 from ..results import jsonable
 
 __all__ = ["Store", "default_store_path", "open_store"]
@@ -264,7 +265,7 @@ class Store:
         from ..readers.registry import load_shipped
 
         with store.transaction():
-            load_shipped(store)
+            load_shipped(store, BUILD_PROGRESS.get())
             store.execute("INSERT OR REPLACE INTO meta VALUES ('build', ?)", [_build_tag()])
 
     def _copy_runs_from(self, old: Path) -> None:

@@ -375,7 +375,7 @@ def create_app(
 
         def job(progress: Callable[[float], None]) -> Any:
             return call("appraise", project_id, draws=draws, seed=seed,
-                        scenarios=scenario or None)
+                        scenarios=scenario or None, progress=progress)
 
         return await submit("appraise", job, wait=True)
 
@@ -398,7 +398,7 @@ def create_app(
                 annual_cap=req.annual_cap, floors=floors or None,
                 shares={"JPN": req.share_jpn} if req.share_jpn is not None else None,
                 opt_out=req.opt_out, draws=req.draws, seed=req.seed,
-                assumptions=req.assumptions, store=the_store(),
+                assumptions=req.assumptions, store=the_store(), progress=progress,
             ))
             if req.save:
                 inputs = req.model_dump(exclude={"save", "wait"})
