@@ -16,16 +16,15 @@ price are equal, GDP differs by BLAS rounding (Dask gives each worker one BLAS t
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import math
 import os
 import pickle
-import platform
 import statistics
-import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+from _record import record
 
 
 def timed(fn, repeat: int) -> tuple[list[float], object]:
@@ -79,7 +78,6 @@ def main() -> None:
 
     import dask
     import distributed
-    import numpy as np
 
     from friendshore.api._base import get_store
     from friendshore.api._ripple import sweep_gdp
@@ -124,20 +122,9 @@ def main() -> None:
         f"({os.cpu_count()} cores)")
 
     if args.record:
-        import friendshore
-
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                                text=True).stdout.strip()
-        head = (f"\n## Sweep on Dask: 1 vs 2 local workers (bench/bench_dask.py) — "
-                f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC\n\n"
-                f"Commit {commit}, friendshore {friendshore.__version__}, CPython "
-                f"{platform.python_version()}, numpy {np.__version__}, dask {dask.__version__}, "
-                f"distributed {distributed.__version__}; {os.cpu_count()}-core sandbox shared "
-                f"with other agents. `python bench/bench_dask.py --scenarios {len(todo)} "
-                f"--repeat {args.repeat}`:\n\n```\n")
-        with open(Path(__file__).with_name("RESULTS.md"), "a", encoding="utf-8") as fh:
-            fh.write(head + "\n".join(lines) + "\n```\n")
-
+        record("Sweep on Dask: 1 vs 2 local workers (bench/bench_dask.py)", lines,
+               f", dask {dask.__version__}, distributed {distributed.__version__}",
+               f"`python bench/bench_dask.py --scenarios {len(todo)} --repeat {args.repeat}`:")
 
 if __name__ == "__main__":
     main()

@@ -25,15 +25,7 @@ from pathlib import Path
 
 import numpy as np
 from bench_dask import worst_difference
-
-GALLIUM = {
-    "name": "bench-gallium", "horizon_months": 24, "countries": ["USA", "JPN"],
-    "shocks": [{
-        "kind": "export_restriction", "exporter": "CHN", "commodity": "gallium",
-        "stage": "refine", "cut": {"dist": "uniform", "low": 0.8, "high": 1.0},
-        "targets": "all", "months": {"dist": "triangular", "low": 6, "mode": 12, "high": 24},
-    }],
-}
+from bench_scale import GALLIUM
 
 
 def main() -> None:

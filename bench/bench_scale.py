@@ -24,10 +24,8 @@ Run by hand: ``python bench/bench_scale.py [--draws N] [--record]``.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -35,6 +33,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _record import record
 
 GALLIUM = {
     "name": "bench-gallium", "horizon_months": 24, "countries": ["USA", "JPN"],
@@ -50,14 +50,7 @@ def shocks(network, k: int, seed: int) -> list[dict]:
     """Restrictions by the largest producer of ``k`` single-stage commodities."""
     import numpy as np
 
-    cands, seen = [], set()
-    for m, (commodity, stage) in enumerate(network.markets):
-        if commodity in seen or network.downstream(m) is not None:
-            continue
-        if network.production[m].sum() <= 0:
-            continue
-        seen.add(commodity)
-        cands.append((commodity, stage, network.countries[int(network.production[m].argmax())]))
+    cands = network.top_producers()
     pick = np.random.default_rng(seed).choice(len(cands), k, replace=False)
     return [{"kind": "export_restriction", "exporter": e, "commodity": c, "stage": s,
              "targets": "all", "cut": {"dist": "uniform", "low": 0.3, "high": 1.0},
@@ -223,7 +216,6 @@ def main() -> None:
         child(args.child, args.draws)
         return
 
-    import numpy as np
 
     from friendshore.disruption.engine import run_scenario
     from friendshore.scenario.spec import parse_scenario
@@ -268,18 +260,8 @@ def main() -> None:
         f"(budget 60 s)")
 
     if args.record:
-        import friendshore
-
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                                text=True).stdout.strip()
-        head = (f"\n## Engine at scale (bench/bench_scale.py) — "
-                f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC\n\n"
-                f"Commit {commit}, friendshore {friendshore.__version__}, CPython "
-                f"{platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} cores, "
-                f"load average {os.getloadavg()[0]:.1f} at the end.\n\n```\n")
-        with open(Path(__file__).with_name("RESULTS.md"), "a", encoding="utf-8") as fh:
-            fh.write(head + "\n".join(lines) + "\n```\n")
-
+        record("Engine at scale (bench/bench_scale.py)", lines,
+               note=f"`python bench/bench_scale.py --draws {args.draws} --record`:")
 
 if __name__ == "__main__":
     main()

@@ -39,18 +39,12 @@ def _close(a, b, rtol: float = 1e-12) -> None:
 
 def _sixteen(network) -> dict:
     """Restrictions by the largest producer of 16 single-stage markets, random timing."""
-    shocks, seen = [], set()
-    for m, (commodity, stage) in enumerate(network.markets):
-        if commodity in seen or network.downstream(m) is not None:
-            continue
-        if network.production[m].sum() <= 0:
-            continue
-        seen.add(commodity)
-        shocks.append({"kind": "export_restriction", "commodity": commodity, "stage": stage,
-                       "exporter": network.countries[int(network.production[m].argmax())],
-                       "targets": "all", "cut": {"dist": "uniform", "low": 0.3, "high": 1.0},
-                       "start_month": {"dist": "uniform", "low": 0, "high": 12},
-                       "months": {"dist": "uniform", "low": 1, "high": 12}})
+    shocks = [{"kind": "export_restriction", "commodity": commodity, "stage": stage,
+               "exporter": exporter, "targets": "all",
+               "cut": {"dist": "uniform", "low": 0.3, "high": 1.0},
+               "start_month": {"dist": "uniform", "low": 0, "high": 12},
+               "months": {"dist": "uniform", "low": 1, "high": 12}}
+              for commodity, stage, exporter in network.top_producers()]
     return {"name": "sixteen", "horizon_months": 24, "countries": ["USA", "JPN"],
             "shocks": shocks[:16]}
 

@@ -32,14 +32,7 @@ def _shocks(network, k: int, seed: int, fixed: bool = False) -> list[dict]:
     """``k`` restrictions by the largest producer of ``k`` single-stage markets over a
     24-month horizon: a random cut, start and length per draw, or (``fixed``) one value
     each, drawn here, so that a shock run alone meets the same numbers as in company."""
-    cands, seen = [], set()
-    for m, (commodity, stage) in enumerate(network.markets):
-        if commodity in seen or network.downstream(m) is not None:
-            continue
-        if network.production[m].sum() <= 0:
-            continue
-        seen.add(commodity)
-        cands.append((commodity, stage, network.countries[int(network.production[m].argmax())]))
+    cands = network.top_producers()
     rng = np.random.default_rng(seed)
     pick = rng.choice(len(cands), k, replace=False)
     out = []

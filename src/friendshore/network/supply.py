@@ -104,6 +104,14 @@ class SupplyNetwork:
         pos = stages.index(stage)
         return self._midx[(commodity, stages[pos + 1])] if pos + 1 < len(stages) else None
 
+    def top_producers(self) -> list[tuple[str, str, str]]:
+        """(commodity, stage, largest producer) of each commodity's last-stage market that has
+        output, in market order: the markets of synthetic many-shock scenarios (one shock per
+        independent chain) in the scale tests and benchmarks."""
+        return [(c, s, self.countries[int(self.production[m].argmax())])
+                for m, (c, s) in enumerate(self.markets)
+                if self.downstream(m) is None and self.production[m].sum() > 0]
+
     def chain(self, m: int) -> list[int]:
         """``m`` and every market downstream of it, upstream first."""
         out = [m]
