@@ -249,7 +249,19 @@ def print_table(
     table = build(shown)
     if width(table) > console.width:  # long words (paths, URLs) fold inside FOLD_AT columns
         table = build(shown, narrow=True)
-    while order and width(table) > console.width:
+    if order and (full := width(table)) > console.width:
+        # Each column is measured once, alone: own[c] = min_c + e (e: the table's edges).
+        # With full = Σ min + (n − 1)·g + e, dropping c narrows the table by
+        # min_c + g = own[c] + (full − Σ own) / (n − 1): n one-column measurements instead
+        # of one whole-table measurement per dropped column.
+        own = {c: width(build([c], narrow=True)) for c in shown}
+        gap = (full - sum(own.values())) / max(len(shown) - 1, 1)
+        while order and full > console.width:
+            dropped.append(order.pop(0))
+            shown.remove(dropped[-1])
+            full -= own[dropped[-1]] + gap
+        table = build(shown, narrow=True)
+    while order and width(table) > console.width:  # the estimate fell short: measure
         dropped.append(order.pop(0))
         shown.remove(dropped[-1])
         table = build(shown, narrow=True)
