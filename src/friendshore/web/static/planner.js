@@ -318,7 +318,10 @@ async function runPlan() {
   $("error").classList.add("hidden");
   $("run").disabled = true;
   const started = Date.now();
-  const tick = setInterval(() => { $("status").textContent = `optimising… ${Math.round((Date.now() - started) / 1000)} s`; }, 500);
+  let done = 0;  // the job's own progress: strategic value per project, then the MIPs
+  const tick = setInterval(() => {
+    $("status").textContent = `optimising… ${Math.round(100 * done)}%, ${Math.round((Date.now() - started) / 1000)} s`;
+  }, 500);
   const body = { save: $("save").checked, opt_out: $("opt-out").checked };
   if ($("budget").value) body.budget = Number($("budget").value) * 1e9;
   if ($("share-jpn").value) body.share_jpn = Number($("share-jpn").value);
@@ -326,7 +329,7 @@ async function runPlan() {
   if (chosen.length) body.scenarios = chosen;
   try {
     const job = await FS.api("/api/plan", { json: body });
-    renderPlan(await FS.waitJob(job.job, () => {}));
+    renderPlan(await FS.waitJob(job.job, (p) => { done = p; }));
     $("status").textContent = `done in ${Math.round((Date.now() - started) / 1000)} s`;
   } catch (err) {
     FS.showError($("error"), err);
