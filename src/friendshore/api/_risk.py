@@ -419,11 +419,13 @@ def _risk_table(
 ) -> pd.DataFrame:
     """Compute the risk table (see :func:`risk`); ``wanted`` limits the commodities."""
     _check_trade_source(st, a["risk_trade_source"])
-    prod = queries_risk.picked_rows(st, "production", year)
+    years = queries_risk.observed_years(st) if year is not None else []
+    # a year no series has is refused before the query: DuckDB cannot cast one past int32
+    prod = (queries_risk.picked_rows(st, "production", year) if year is None or year in years
+            else pd.DataFrame())
     if prod.empty and year is not None:
-        years = ", ".join(map(str, queries_risk.observed_years(st)))
         raise FriendshoreError(f"no observed production data for {year}; years with data: "
-                               f"{years}")
+                               f"{', '.join(map(str, years))}")
     if wanted is not None:
         prod = prod[prod["commodity"].isin(wanted)]
     shares = pd.concat([prod.assign(share_basis="production"),
