@@ -87,7 +87,10 @@ def only_allow(context, prefix: str) -> list[str]:
 
 @pytest.fixture()
 def page(browser, server: str) -> Iterator[object]:
-    """A fresh page whose requests may only go to the test server; errors fail the test."""
+    """A fresh page whose requests may only go to the test server; errors fail the test.
+
+    The server's CSP allows no eval, so ``wait_for_function`` gets a function, never an
+    expression string: Playwright re-evaluates a polled expression with eval in the page."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     foreign = only_allow(context, server + "/")
     errors: list[str] = []
@@ -140,12 +143,13 @@ def test_atlas_shows_rare_earth_producers(page, tmp_path: Path) -> None:
     page.wait_for_selector("#commodity option[value=rare_earths]", state="attached")
     page.select_option("#commodity", "rare_earths")
     page.select_option("#stage", "mine")
-    page.wait_for_function("document.querySelector('#producers-title').textContent.includes('Rare')")
+    page.wait_for_function(
+        "() => document.querySelector('#producers-title').textContent.includes('Rare')")
     plotted(page, "#producers")
     countries = page.evaluate("document.querySelector('#producers').data[0].y")
     assert "CHN" in countries
     page.wait_for_selector("#risk table tbody tr")
-    page.wait_for_function("document.querySelector('#trade-note').textContent.length > 0")
+    page.wait_for_function("() => document.querySelector('#trade-note').textContent.length > 0")
     shoot(page, tmp_path, "atlas")
 
 
@@ -217,7 +221,7 @@ def test_alliance_page_shows_ships_and_defense(page, tmp_path: Path) -> None:
     page.goto(page.base + "/alliance")
     plotted(page, "#ships")
     plotted(page, "#defense")
-    page.wait_for_function("document.querySelector('#lng-note').textContent.length > 0")
+    page.wait_for_function("() => document.querySelector('#lng-note').textContent.length > 0")
     assert "CHN" in page.evaluate("document.querySelector('#ships').data.map(t => t.name)")
     # aggregates are not countries: no "OTH"/"WLD" in the LNG charts; the table names EI's
     # residual in words, in its last row, whatever the sort
@@ -238,7 +242,8 @@ def test_stress_run_shows_cards_and_histogram(page, tmp_path: Path) -> None:
     page.goto(page.base + "/stress")
     page.wait_for_selector("#scenario option[value=china-rare-earth-ban]", state="attached")
     page.select_option("#scenario", "china-rare-earth-ban")
-    page.wait_for_function("document.querySelector('#yaml').value.includes('china-rare-earth-ban')")
+    page.wait_for_function(
+        "() => document.querySelector('#yaml').value.includes('china-rare-earth-ban')")
     page.fill("#draws", "2000")
     page.click("#run")
     page.wait_for_selector("#progress-box:not(.hidden)")
@@ -363,7 +368,8 @@ def test_runs_reopen_and_compare(page, tmp_path: Path) -> None:
     page.wait_for_selector("#cards .card")
     page.click("#rerun")
     plotted(page, "#histogram")
-    page.wait_for_function("document.querySelector('#rerun-status').textContent.includes('match')")
+    page.wait_for_function(
+        "() => document.querySelector('#rerun-status').textContent.includes('match')")
     assert "match the saved run exactly" in page.inner_text("#rerun-status")
     shoot(page, tmp_path, "runs")
 

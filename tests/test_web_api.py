@@ -351,9 +351,10 @@ def test_client_that_never_comes_back_loses_no_saved_run(store: Store) -> None:
     app = create_app(store=store)
     with TestClient(app) as c:
         job_id = c.post("/api/stress", json={**STRESS, "save": True}).json()["job"]
-    # The client is gone (the TestClient closed, the app shut down): the job finished anyway,
-    # and its run is saved whole.
-    job = app.state.jobs.get(job_id)
+        # The client is gone (its request ended at the 202 and it never polls): the job
+        # finishes anyway, and its run is saved whole.
+        job = app.state.jobs.get(job_id)
+        job.future.result(120)
     assert job.status == "done"
     run = store.get_run(job.result["run_id"])
     assert run["outputs"]["countries"].keys() == {"USA", "JPN"}

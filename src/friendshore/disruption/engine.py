@@ -863,8 +863,14 @@ def _run_part(
             one(a)
         return
     with ThreadPoolExecutor(threads, thread_name_prefix="friendshore-chunk") as pool:
-        for f in [pool.submit(one, a) for a in starts]:
-            f.result()
+        futures = [pool.submit(one, a) for a in starts]
+        try:
+            for f in futures:
+                f.result()
+        except BaseException:  # a failed chunk, or a cancelled job's progress: stop the rest
+            for f in futures:
+                f.cancel()
+            raise
 
 
 def run_scenario(

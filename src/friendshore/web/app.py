@@ -4,12 +4,15 @@ Routes only translate HTTP into calls of :mod:`friendshore.api` and render what 
 with the CLI's own JSON encoder, so ``GET /api/risk`` and ``friendshore risk --json`` give
 the same body. Long computations (stress runs, plans) run as jobs (:mod:`.jobs`): ``POST``
 returns ``202 {"job": id}`` to poll at ``GET /api/jobs/{id}``, or, with ``"wait": true``,
-the finished result. Security (token, body cap, loopback Host check) is in :mod:`.security`.
+the finished result; ``DELETE /api/jobs/{id}`` cancels one. Security (token, body cap and read
+timeout, loopback Host and Origin checks, headers) is in :mod:`.security`; the endpoints that
+start a computation are also rate-limited per client (:mod:`.ratelimit`).
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -18,11 +21,14 @@ from typing import Annotated, Any
 
 import anyio
 import yaml
-from fastapi import FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from .. import __version__, safeyaml
 from .. import api as fs_api
@@ -35,8 +41,9 @@ from ..limits import MAX_DRAWS
 from ..results import jsonable
 from ..store import Store, open_store
 from .charts import stress_with_distributions
-from .jobs import JobManager, JobsBusy
-from .security import GuardMiddleware
+from .jobs import FINISHED, JobCancelled, JobManager, JobsBusy
+from .ratelimit import RateLimiter
+from .security import GuardMiddleware, same_origin
 
 __all__ = ["Limits", "create_app", "serve"]
 
@@ -45,15 +52,35 @@ PAGES = {"/": "atlas.html", "/stress": "stress.html", "/planner": "planner.html"
          "/runs": "runs.html", "/alliance": "alliance.html", "/methods": "methods.html"}
 
 
+#: Seconds between looks at a job's state while a request waits for it (``"wait": true``, the
+#: server-sent events): a request polls instead of blocking a thread, so a server that stops
+#: never waits for a thread stuck on a job.
+POLL_S = 0.1
+
+
 @dataclass(frozen=True)
 class Limits:
-    """What one client may ask of the server."""
+    """What one client may ask of the server (docs/security.md: what each limit protects)."""
 
     max_body_bytes: int = 256 * 1024  # scenarios and plan requests are a few kB
+    #: seconds for a whole request body to arrive (408 beyond): 256 kB take well under a
+    #: second on any real link; a client trickling a body holds a connection and a buffer
+    body_read_timeout_s: float = 10.0
     max_draws: int = MAX_DRAWS  # Monte Carlo draws per stress run
     max_sweep_draws: int = 5_000  # draws per scenario of a sweep (about 100 scenarios)
     max_running: int = 2  # jobs computing at once (the machine has few cores)
     max_queued: int = 64  # jobs waiting beyond those running; more answers 429
+    #: heavy requests (stress, sweep, plan, appraisal) one client address may send at once,
+    #: then ``heavy_per_s`` a second (429 with Retry-After beyond): one looping client cannot
+    #: keep the job queue full and lock the others out. A page sends one per click.
+    heavy_burst: int = 60
+    heavy_per_s: float = 1.0
+    #: at shutdown (SIGTERM): seconds open requests get to finish, then running jobs get to
+    #: finish and save, then cancelled jobs get to reach a progress report; queued jobs are
+    #: cancelled at once. Together under the 10 s `docker stop` waits before it kills.
+    shutdown_requests_s: float = 2.0
+    shutdown_jobs_s: float = 3.0
+    shutdown_cancel_s: float = 1.0
 
 
 def plotly_js_path() -> Path:
@@ -151,8 +178,57 @@ def _names_only(kind: str, names: Sequence[str] | None, where: str | None = None
             raise UnknownNameError(kind, name, known, where=at)
 
 
-def _error(status: int, message: str, **extra: Any) -> JSONResponse:
-    return JSONResponse({"error": message, **extra}, status_code=status)
+def _error(code: int, message: str, headers: dict[str, str] | None = None,
+           **extra: Any) -> JSONResponse:
+    return JSONResponse({"error": message, **extra}, status_code=code, headers=headers)
+
+
+# -- the error answers, as the OpenAPI schema documents them -----------------------------------
+class ErrorBody(BaseModel):
+    """Every error answer: ``error`` says what went wrong; some errors add fields."""
+
+    model_config = ConfigDict(extra="allow")
+    error: str = Field(description="what went wrong, naming the field or name at fault")
+
+
+ERRORS = {
+    400: "a friendshore error (an argument out of its domain), or a bad Content-Length",
+    401: "missing or wrong bearer token (a server started with a token)",
+    403: "not addressed to a loopback name (a loopback server without token), or sent by a "
+         "page of another origin",
+    404: "unknown name (commodity, scenario, agreement, project, run, job) or route; "
+         "`matches` lists close names",
+    408: "the request body did not arrive within the read timeout",
+    409: "the job was cancelled, or had finished before the cancel",
+    413: "request body over the size cap",
+    422: "invalid parameter or body: `detail` is `[{path, message, type}]`, the path naming "
+         "the field (`body.draws`, `query.year`)",
+    429: "per-client rate limit (retry after `Retry-After` seconds) or job queue full",
+}
+RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before retrying",
+                               "schema": {"type": "integer"}}}
+
+
+def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries for the error answers ``codes``."""
+    out: dict[int | str, dict[str, Any]] = {}
+    for code in codes:
+        out[code] = {"model": ErrorBody, "description": ERRORS[code]}
+        if code == 429:
+            out[code]["headers"] = RETRY_AFTER
+    return out
+
+
+#: The answers of a query: its parameters may be invalid (422) or out of domain (400), and a
+#: name unknown (404).
+QUERY = _errors(400, 404, 422)
+#: A request with a body: the guard's answers to its size, arrival and framing too.
+BODY = _errors(400, 404, 408, 413, 422)
+#: An endpoint that starts a computation: rate limit and job queue, a cancelled job.
+HEAVY = _errors(409, 429)
+#: A computation submitted as a job: 202 with its id, or with ``wait`` 200 and its result.
+JOB = {**BODY, **HEAVY, 200: {"description": "with `wait`: the finished job's result"},
+       202: {"description": "the job: `{job, status, poll}`, to poll at `poll`"}}
 
 
 def create_app(
@@ -171,6 +247,7 @@ def create_app(
     """
     limits = limits or Limits()
     jobs = JobManager(max_running=limits.max_running, max_queued=limits.max_queued)
+    limiter = RateLimiter(limits.heavy_per_s, limits.heavy_burst)
     app = FastAPI(  # no /docs or /redoc: FastAPI loads their assets from a CDN
         docs_url=None,
         redoc_url=None,
@@ -178,13 +255,33 @@ def create_app(
         version=__version__,
         description="Allied economic security: supply atlas, risk, stress tests and planning. "
         "Response bodies match the CLI's --json output.",
+        responses=_errors(401, 403),  # the guard's answers, on any route
     )
     app.state.limits, app.state.jobs = limits, jobs
     app.add_middleware(
         GuardMiddleware, token=token, max_body_bytes=limits.max_body_bytes,
-        loopback_only_hosts=loopback_only_hosts,
+        body_read_timeout_s=limits.body_read_timeout_s, loopback_only_hosts=loopback_only_hosts,
     )
-    app.router.add_event_handler("shutdown", jobs.shutdown)
+
+    def stop_jobs() -> None:
+        jobs.shutdown(limits.shutdown_jobs_s, limits.shutdown_cancel_s)
+
+    app.router.add_event_handler("shutdown", stop_jobs)
+
+    def heavy(request: Request) -> None:
+        """Refuse a computation asked for by a page of another origin (403), or by a client
+        over its rate (429): GETs included, which the guard lets through."""
+        if not same_origin(dict(request.scope.get("headers", []))):
+            raise HTTPException(403, "cross-origin request refused")
+        client = request.client.host if request.client else ""
+        wait = limiter.wait_s(client)
+        if wait > 0:
+            raise HTTPException(
+                429, f"more than {limits.heavy_burst} heavy requests at once or "
+                f"{limits.heavy_per_s:g} a second from {client or 'this client'}; "
+                f"retry in {wait:.1f} s", headers={"Retry-After": str(math.ceil(wait))})
+
+    heavy_route = [Depends(heavy)]
 
     def the_store() -> Store:
         return store if store is not None else open_store(store_path)
@@ -205,12 +302,24 @@ def create_app(
             )
         # The job runs on the pool, not in this request: a client that hangs up loses
         # nothing the job saves.
-        await anyio.to_thread.run_sync(job.future.result)
+        while job.status not in FINISHED:
+            await anyio.sleep(POLL_S)
         if job.exception is not None:
             raise job.exception  # mapped to its status by the handlers below
         return JSONResponse(job.result)
 
     # -- errors ---------------------------------------------------------------------------------
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> JSONResponse:
+        headers = exc.headers
+        if exc.status_code == 405:  # Starlette names the methods of one route of the path
+            headers = {"Allow": ", ".join(_methods(app, request))}
+        return _error(exc.status_code, str(exc.detail), headers=headers)
+
+    @app.exception_handler(JobCancelled)
+    async def _cancelled(_: Request, exc: JobCancelled) -> JSONResponse:
+        return _error(409, str(exc))
+
     @app.exception_handler(UnknownNameError)
     async def _unknown(_: Request, exc: UnknownNameError) -> JSONResponse:
         return _error(404, str(exc), kind=exc.kind, name=exc.name, matches=exc.matches)
@@ -243,7 +352,7 @@ def create_app(
         """Commodity slugs with their stages, units and content basis."""
         return call("commodities")
 
-    @app.get("/api/supply/{commodity}", tags=["atlas"])
+    @app.get("/api/supply/{commodity}", tags=["atlas"], responses=QUERY)
     def supply(
         commodity: str,
         stage: str | None = None,
@@ -265,7 +374,7 @@ def create_app(
         shown = df.attrs.get("measure", measure)  # 'exports' for a stage with trade data only
         return jsonable(df[["country", shown, "unit", "share"]])
 
-    @app.get("/api/risk", tags=["risk"])
+    @app.get("/api/risk", tags=["risk"], responses=QUERY)
     def risk(
         commodity: Annotated[list[str] | None, Query()] = None,
         year: int | None = None,
@@ -276,7 +385,7 @@ def create_app(
         df = fs_api.risk(commodity or None, year=year, store=the_store())
         return jsonable(df if detail else df[fs_api.RISK_JSON_FIELDS])
 
-    @app.get("/api/import-sources", tags=["risk"])
+    @app.get("/api/import-sources", tags=["risk"], responses=QUERY)
     def import_sources(
         country: str, commodity: str, stage: str | None = None, year: int | None = None
     ) -> Any:
@@ -289,7 +398,7 @@ def create_app(
         """The shipped scenarios (``friendshore scenarios``)."""
         return call("scenarios")
 
-    @app.get("/api/scenarios/{name}", tags=["stress"])
+    @app.get("/api/scenarios/{name}", tags=["stress"], responses=QUERY)
     def scenario(name: str) -> Any:
         """One shipped scenario: ``scenario`` (its JSON) and ``yaml`` (for editing)."""
         _names_only("scenario", [name], store=the_store())
@@ -297,7 +406,8 @@ def create_app(
         return {"name": name, "scenario": spec,
                 "yaml": yaml.safe_dump(spec, sort_keys=False, allow_unicode=True)}
 
-    @app.post("/api/stress", tags=["stress"], status_code=202)
+    @app.post("/api/stress", tags=["stress"], status_code=202, responses=JOB,
+              dependencies=heavy_route)
     async def stress(req: StressRequest) -> Any:
         """Run a stress test as a job: ``202 {"job"}`` to poll, or with ``wait`` the result.
 
@@ -331,7 +441,8 @@ def create_app(
 
         return await submit("stress", job, req.wait)
 
-    @app.post("/api/sweep", tags=["stress"], status_code=202)
+    @app.post("/api/sweep", tags=["stress"], status_code=202, responses=JOB,
+              dependencies=heavy_route)
     async def sweep(req: SweepRequest) -> Any:
         """Run the sweep (``friendshore sweep --json``) as a job: every exporter with at least
         10 % of a market's world supply withholds all its exports for 12 months; the result
@@ -357,7 +468,8 @@ def create_app(
         """The project catalog (``friendshore projects --json``)."""
         return jsonable(fs_api.projects())
 
-    @app.get("/api/projects/{project_id}", tags=["invest"])
+    @app.get("/api/projects/{project_id}", tags=["invest"], responses={**QUERY, **HEAVY},
+             dependencies=heavy_route)
     async def appraise(
         project_id: str,
         draws: Annotated[int | None, Query(ge=1)] = None,
@@ -379,7 +491,8 @@ def create_app(
 
         return await submit("appraise", job, wait=True)
 
-    @app.post("/api/plan", tags=["invest"], status_code=202)
+    @app.post("/api/plan", tags=["invest"], status_code=202, responses=JOB,
+              dependencies=heavy_route)
     async def plan(req: PlanRequest) -> Any:
         """Choose a portfolio as a job; the result is ``friendshore plan --json``'s body (with
         ``run_id`` when saved)."""
@@ -409,7 +522,7 @@ def create_app(
         return await submit("plan", job, req.wait)
 
     # -- API: alliance --------------------------------------------------------------------------
-    @app.get("/api/ships", tags=["alliance"])
+    @app.get("/api/ships", tags=["alliance"], responses=QUERY)
     def ships(year: int | None = None, detail: bool = False) -> Any:
         """Ships built: ``country, year, gt, share`` (``friendshore ships --json``). With
         ``detail``: ``{table, china_share, allied_share, latest_year, data_age}``."""
@@ -424,7 +537,7 @@ def create_app(
                 "capacity")
         return jsonable({k: res[k] for k in keys})
 
-    @app.get("/api/defense", tags=["alliance"])
+    @app.get("/api/defense", tags=["alliance"], responses=QUERY)
     def defense(
         country: Annotated[list[str] | None, Query()] = None,
         target: Annotated[float | None, Query(gt=0, lt=1)] = None,
@@ -439,12 +552,31 @@ def create_app(
         """Jobs this server remembers, newest first, without their results."""
         return [j.public(with_result=False) for j in jobs.list()]
 
-    @app.get("/api/jobs/{job_id}", tags=["jobs"])
+    @app.get("/api/jobs/{job_id}", tags=["jobs"], responses=_errors(404))
     def get_job(job_id: str) -> dict[str, Any]:
         """A job's status and progress (0-1), and its result once done."""
         return jobs.get(job_id).public()
 
-    @app.get("/api/jobs/{job_id}/events", tags=["jobs"])
+    @app.delete("/api/jobs/{job_id}", tags=["jobs"], responses={
+        **_errors(404, 409), 202: {"description": "running: cancelled at its next progress "
+                                                  "report (`cancel_requested`)"}})
+    def cancel_job(job_id: str) -> JSONResponse:
+        """Cancel a job. A queued job is cancelled at once (200, status ``cancelled``); a
+        running one stops at its next progress report (202, ``cancel_requested``; a stress
+        run or sweep reports progress as it goes, a plan or appraisal does not and runs to
+        its end); a finished job is left as it was (409). Nothing a cancelled job would have
+        saved is saved."""
+        job = jobs.cancel(job_id)
+        if job.status == "cancelled":
+            return JSONResponse(job.public(with_result=False))
+        if job.status not in FINISHED:
+            return JSONResponse(job.public(with_result=False), status_code=202)
+        return _error(409, f"job {job_id} had already finished ({job.status})",
+                      status=job.status)
+
+    @app.get("/api/jobs/{job_id}/events", tags=["jobs"], response_class=StreamingResponse,
+             responses={**_errors(404), 200: {"content": {"text/event-stream": {}},
+                                              "description": "one `data:` event per change"}})
     async def job_events(job_id: str) -> StreamingResponse:
         """Server-sent events: the job as JSON (like ``GET /api/jobs/{id}``) on every change
         of status or progress, the last one with the result."""
@@ -454,23 +586,23 @@ def create_app(
             last = None
             while True:
                 state = (job.status, job.progress)
-                done = job.status in ("done", "error")
+                done = job.status in FINISHED
                 if state != last or done:
                     yield f"data: {json.dumps(job.public(with_result=done))}\n\n"
                     last = state
                 if done:
                     return
-                await anyio.sleep(0.2)
+                await anyio.sleep(POLL_S)
 
         return StreamingResponse(events(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache"})
 
-    @app.get("/api/runs", tags=["runs"])
+    @app.get("/api/runs", tags=["runs"], responses=QUERY)
     def list_runs(kind: str | None = None) -> Any:
         """Saved runs, newest first (``friendshore runs list``)."""
         return call("runs", kind)
 
-    @app.get("/api/runs/{run_id}", tags=["runs"])
+    @app.get("/api/runs/{run_id}", tags=["runs"], responses=_errors(404))
     def get_run(run_id: str) -> Any:
         """One saved run with its inputs and outputs (``friendshore runs show``)."""
         return call("run", run_id)
@@ -494,6 +626,15 @@ def create_app(
     return app
 
 
+def _methods(app: FastAPI, request: Request) -> list[str]:
+    """The methods of every route whose path matches ``request``'s (for ``Allow``)."""
+    methods: set[str] = set()
+    for route in app.router.routes:
+        if isinstance(route, APIRoute) and route.matches(request.scope)[0] != Match.NONE:
+            methods |= route.methods
+    return sorted(methods)
+
+
 def _page(name: str) -> Callable[[], Response]:
     def page() -> Response:
         return FileResponse(str(STATIC / name), media_type="text/html")
@@ -512,4 +653,5 @@ def serve(host: str = "127.0.0.1", port: int = 8000, token: str | None = None) -
     check_bind(host, token)
     open_store()  # build the default store now, not on the first request
     app = create_app(token=token, loopback_only_hosts=is_loopback(host) and token is None)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_level="info",
+                timeout_graceful_shutdown=app.state.limits.shutdown_requests_s)

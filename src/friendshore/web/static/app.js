@@ -76,6 +76,7 @@ const FS = (() => {
       onProgress(job.progress || 0, job.status);
       if (job.status === "done") return job.result;
       if (job.status === "error") throw new ApiError(400, { error: job.error.message });
+      if (job.status === "cancelled") throw new ApiError(409, { error: job.error.message });
       await new Promise((r) => setTimeout(r, 250));
     }
   }
