@@ -60,7 +60,8 @@ def test_heavy_endpoints_share_a_per_client_rate_limit(store: Store) -> None:
         assert c.get("/api/projects/no-such-project").status_code == 404
         resp = c.post("/api/sweep", json={"draws": 1})
         assert resp.status_code == 429, resp.text
-        assert int(resp.headers["retry-after"]) == 100  # 1 token at 0.01 a second
+        # a whole token at 0.01 a second: 100 s, less what refilled while the requests ran
+        assert 80 <= int(resp.headers["retry-after"]) <= 100
         assert "retry in" in resp.json()["error"]
         assert c.get("/api/projects/no-such-project").status_code == 429
         assert c.get("/api/health").status_code == 200  # light endpoints are not counted
