@@ -158,25 +158,25 @@ def test_landing_view_has_trade_data_and_state_in_the_url(page) -> None:
     plotted(page, "#trade")  # rare earths at the mine stage: imports shown at a traded stage
     note = page.locator("#trade-note").inner_text()
     assert "shown: the component stage" in note and "HS 850511" in note
-    page.wait_for_function("location.search.includes('stage=mine')")
+    page.wait_for_function("() => location.search.includes('stage=mine')")
     page.select_option("#commodity", "gallium")
     page.select_option("#importer", "JPN")
-    page.wait_for_function("location.search.includes('commodity=gallium') && "
+    page.wait_for_function("() => location.search.includes('commodity=gallium') && "
                            "location.search.includes('importer=JPN')")
     shared = page.evaluate("location.href")
     page.goto(shared)  # the shared address opens the same view
-    page.wait_for_function("document.querySelector('#producers-title').textContent"
+    page.wait_for_function("() => document.querySelector('#producers-title').textContent"
                            ".includes('Gallium')")
     assert page.eval_on_selector("#importer", "e => e.value") == "JPN"
     assert page.eval_on_selector("#commodity", "e => e.value") == "gallium"
     page.goto(page.base + "/?commodity=rare_earths&stage=component&measure=production")
-    page.wait_for_function("document.querySelector('#producers-title').textContent"
+    page.wait_for_function("() => document.querySelector('#producers-title').textContent"
                            ".includes('component')")
     assert page.eval_on_selector("#stage", "e => e.value") == "component"
     page.goto(page.base + "/stress?scenario=hormuz-closure")
-    page.wait_for_function("document.querySelector('#scenario').value === 'hormuz-closure'")
+    page.wait_for_function("() => document.querySelector('#scenario').value === 'hormuz-closure'")
     page.select_option("#scenario", "sakhalin-cutoff")
-    page.wait_for_function("location.search === '?scenario=sakhalin-cutoff'")
+    page.wait_for_function("() => location.search === '?scenario=sakhalin-cutoff'")
 
 
 def test_every_table_downloads_as_csv(page, tmp_path: Path) -> None:
