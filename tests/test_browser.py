@@ -300,7 +300,7 @@ def test_planner_shows_pareto_chart(page, tmp_path: Path) -> None:
     page.goto(page.base + "/planner")
     page.wait_for_selector("#catalog table tbody tr")
     page.click("#run")
-    page.wait_for_function("/optimising… [1-9][0-9]*%/.test(document.querySelector('#status')"
+    page.wait_for_function("() => /optimising… [1-9][0-9]*%/.test(document.querySelector('#status')"
                            ".textContent)", timeout=300_000)  # the job's progress shows
     plotted(page, "#pareto", timeout_ms=300_000)  # the plan solves MIPs: slow on 2 busy cores
     names = page.evaluate("document.querySelector('#pareto').data.map(t => t.name)")
