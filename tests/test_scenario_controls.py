@@ -78,3 +78,14 @@ def test_an_unknown_control_name_lists_the_library() -> None:
     with pytest.raises(UnknownNameError) as err:
         friendshore.load_scenario("china-control-unobtainium")
     assert "china-control-gallium" in str(err.value)
+
+
+def test_the_planner_takes_control_names_with_the_run_assumptions() -> None:
+    from friendshore.api._invest import _scenarios
+
+    a = Assumptions({"stress_control_cut_high": 0.5})
+    out = _scenarios("china-control-gallium,hormuz-closure", a, None)
+    assert list(out) == ["china-control-gallium", "hormuz-closure"]
+    assert out["china-control-gallium"].shocks[0].cut.high == 0.5
+    with pytest.raises(UnknownNameError, match="scenarios: .*china-control-gallium"):
+        _scenarios(["china-control-unobtainium"], a, None)

@@ -133,9 +133,10 @@ def _scenarios(names: Sequence[str] | str | None, a: Assumptions,
                store: Store | None) -> dict[str, Scenario]:
     """Scenarios by name from the library (default: the shipped files; the controls in force,
     ``china-control-*``, when named), or from YAML paths."""
-    from ._stress import load_scenario, scenario_names
+    from ._stress import _controls
 
     library = scenario_library()
+    controls: dict[str, Scenario] = {}  # built once, on the first control name
     if names is None:
         chosen = list(library)
     elif isinstance(names, str):
@@ -146,13 +147,15 @@ def _scenarios(names: Sequence[str] | str | None, a: Assumptions,
     for name in chosen:
         if name in library:
             out[name] = read_scenario_file(library[name])
-        elif name.startswith(control_name("")) and name in scenario_names(store):
-            out[name] = load_scenario(name, a.overrides, store)
+        elif name.startswith(control_name("")) and \
+                name in (controls := controls or _controls(store, a)):
+            out[name] = controls[name]
         elif Path(name).suffix in (".yaml", ".yml") and Path(name).exists():
             scn = read_scenario_file(name)
             out[scn.name] = scn
         else:
-            raise UnknownNameError("scenario", name, scenario_names(store), where="scenarios")
+            known = [*library, *(controls or _controls(store, a))]
+            raise UnknownNameError("scenario", name, known, where="scenarios")
     return out
 
 
